@@ -1,0 +1,99 @@
+"""Where backcare's files live: the one module that knows.
+
+Three places matter:
+
+* the **package data**: the exercise catalog and the bundled demo data. In a source
+  checkout (and an editable install, which is what ``make lab`` and Binder use) these are
+  the repository's ``data/`` files that a trainer can read and edit; a wheel carries a copy
+  under ``backcare/_data``.
+* the **user's data folder**: the discomfort log, saved routines, exports. By default it
+  is ``data/user`` inside the checkout (git-ignored, visible in JupyterLab's file browser);
+  outside a checkout it is ``~/backcare-data``. The environment variable
+  ``BACKCARE_DATA_DIR`` overrides both.
+* files inside the user's data folder, named here so no other module builds paths.
+
+Nothing is created at import time; :func:`user_data_dir` creates the folder on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "catalog_path",
+    "demo_dir",
+    "exports_dir",
+    "package_data_dir",
+    "repo_root",
+    "routines_dir",
+    "store_path",
+    "user_catalog_path",
+    "user_data_dir",
+]
+
+DATA_DIR_ENV = "BACKCARE_DATA_DIR"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def repo_root() -> Path | None:
+    """The source checkout this package runs from, or ``None`` when installed as a wheel."""
+    root = _PACKAGE_DIR.parent
+    if (root / "pyproject.toml").is_file() and (root / "data" / "catalog.toml").is_file():
+        return root
+    return None
+
+
+def package_data_dir() -> Path:
+    """The read-only data shipped with backcare (catalog, demo data)."""
+    root = repo_root()
+    return root / "data" if root is not None else _PACKAGE_DIR / "_data"
+
+
+def catalog_path() -> Path:
+    """The bundled catalog of the nine exercises."""
+    return package_data_dir() / "catalog.toml"
+
+
+def demo_dir() -> Path:
+    """The bundled demo data set (never written to the user's store)."""
+    return package_data_dir() / "demo"
+
+
+def user_data_dir(*, create: bool = True) -> Path:
+    """The user's own data folder (``$BACKCARE_DATA_DIR`` when set)."""
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
+    if override:
+        path = Path(override).expanduser()
+    else:
+        root = repo_root()
+        path = root / "data" / "user" if root is not None else Path.home() / "backcare-data"
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def user_catalog_path() -> Path:
+    """Where a user may keep exercises of their own, merged into the catalog."""
+    return user_data_dir() / "my_exercises.toml"
+
+
+def store_path() -> Path:
+    """The SQLite file holding people, routines, sessions and check-ins."""
+    return user_data_dir() / "backcare.sqlite3"
+
+
+def routines_dir() -> Path:
+    """Saved routines as versioned JSON files."""
+    path = user_data_dir() / "routines"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def exports_dir() -> Path:
+    """Exports (zip, JSON, handouts, calendar files) written for download."""
+    path = user_data_dir() / "exports"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,435 @@
+"""Routines: an ordered list of exercises with prescriptions, a schedule and timing.
+
+Two templates come from the source: an **evening session** (one, several or all groups
+before bed) and **workday breaks** (one group's set, a few minutes, every 1-2 hours at
+work). A routine's length follows from its timeline (:mod:`backcare.timeline`) and is known
+before anyone starts. Routines are saved as versioned JSON files in the user's data folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import paths
+from .catalog import Catalog
+from .prescription import Prescription, PrescriptionError, Sides
+from .timeline import build_timeline, total_seconds
+
+__all__ = [
+    "ROUTINE_FORMAT",
+    "ROUTINE_VERSION",
+    "Routine",
+    "RoutineError",
+    "RoutineItem",
+    "Schedule",
+    "ScheduleKind",
+    "Timing",
+    "evening_session",
+    "from_groups",
+    "list_saved_routines",
+    "load_routine",
+    "routine_from_json",
+    "save_routine",
+    "validate_name",
+    "workday_break",
+]
+
+ROUTINE_FORMAT = "backcare.routine"
+ROUTINE_VERSION = 1
+MAX_NAME = 80
+MAX_ROUTINE_BYTES = 256 * 1024
+
+
+class RoutineError(ValueError):
+    """A routine (or its file) is invalid; the message says what is wrong."""
+
+
+def validate_name(name: object, what: str = "name") -> str:
+    """A trimmed, printable name of 1-80 characters, or :class:`RoutineError`."""
+    if not isinstance(name, str):
+        raise RoutineError(f"the {what} must be text")
+    name = " ".join(name.split())
+    if not name:
+        raise RoutineError(f"the {what} must not be empty")
+    if len(name) > MAX_NAME:
+        raise RoutineError(f"the {what} is longer than {MAX_NAME} characters")
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise RoutineError(f"the {what} contains control characters")
+    return name
+
+
+class ScheduleKind(StrEnum):
+    EVENING = "evening"
+    WORKDAY = "workday"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a routine is meant to be done.
+
+    Evening: once a day at ``time`` on ``weekdays``. Workday: every ``every_hours`` from
+    ``start`` to ``end`` on ``weekdays`` (Monday is 0).
+    """
+
+    kind: ScheduleKind = ScheduleKind.EVENING
+    time: dt.time = dt.time(21, 0)
+    every_hours: float = 2.0
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(17, 0)
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "kind", ScheduleKind(self.kind))
+        except ValueError:
+            raise RoutineError(
+                f"schedule kind must be 'evening' or 'workday', not {self.kind!r}"
+            ) from None
+        if not 0.5 <= float(self.every_hours) <= 4:
+            raise RoutineError("a break every 0.5-4 hours, please")
+        if self.kind is ScheduleKind.WORKDAY and self.start >= self.end:
+            raise RoutineError("the workday must start before it ends")
+        days = tuple(sorted(set(self.weekdays)))
+        if not days or any(not isinstance(d, int) or not 0 <= d <= 6 for d in days):
+            raise RoutineError("weekdays must be a non-empty set of 0 (Monday) to 6 (Sunday)")
+        object.__setattr__(self, "weekdays", days)
+
+    def times_on(self, day: dt.date) -> list[dt.time]:
+        """The planned start times on ``day`` (empty on a day off)."""
+        if day.weekday() not in self.weekdays:
+            return []
+        if self.kind is ScheduleKind.EVENING:
+            return [self.time]
+        times = []
+        at = dt.datetime.combine(day, self.start)
+        end = dt.datetime.combine(day, self.end)
+        step = dt.timedelta(hours=self.every_hours)
+        at += step  # the first break comes after the first stretch of work
+        while at <= end:
+            times.append(at.time())
+            at += step
+        return times
+
+    def planned_per_day(self, day: dt.date) -> int:
+        return len(self.times_on(day))
+
+    def describe(self) -> str:
+        if self.kind is ScheduleKind.EVENING:
+            return f"Evenings at {self.time:%H:%M}" + _days_text(self.weekdays)
+        hours = f"{self.every_hours:g} hour" + ("s" if self.every_hours != 1 else "")
+        return f"A break every {hours} from {self.start:%H:%M} to {self.end:%H:%M}" + _days_text(
+            self.weekdays
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "time": self.time.isoformat("minutes"),
+            "every_hours": self.every_hours,
+            "start": self.start.isoformat("minutes"),
+            "end": self.end.isoformat("minutes"),
+            "weekdays": list(self.weekdays),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Schedule:
+        try:
+            return cls(
+                kind=data.get("kind", "evening"),
+                time=dt.time.fromisoformat(data.get("time", "21:00")),
+                every_hours=float(data.get("every_hours", 2.0)),
+                start=dt.time.fromisoformat(data.get("start", "09:00")),
+                end=dt.time.fromisoformat(data.get("end", "17:00")),
+                weekdays=tuple(data.get("weekdays", range(7))),
+            )
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, RoutineError):
+                raise
+            raise RoutineError(f"schedule: {exc}") from None
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _days_text(days: tuple[int, ...]) -> str:
+    if days == tuple(range(7)):
+        return ", every day"
+    if days == tuple(range(5)):
+        return ", on weekdays"
+    return ", on " + ", ".join(_DAY_NAMES[d] for d in days)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Timing shared by all exercises of a routine."""
+
+    get_ready_seconds: int = 5
+    switch_seconds: int = 5
+    rest_between_exercises_seconds: int = 20
+    rep_seconds: float = 3.0  # tempo: one rep's lift and lower, before any hold
+    self_paced_reps: bool = False  # a "done" button ends a set of reps instead of a counter
+
+    def __post_init__(self) -> None:
+        for name, low, high in (
+            ("get_ready_seconds", 0, 60),
+            ("switch_seconds", 0, 60),
+            ("rest_between_exercises_seconds", 0, 300),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise RoutineError(f"{name} must be a whole number from {low} to {high}")
+        if not 1.0 <= float(self.rep_seconds) <= 10.0:
+            raise RoutineError("rep_seconds (the tempo) must be from 1 to 10 seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineItem:
+    exercise_id: str
+    prescription: Prescription
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A named, ordered list of exercises with prescriptions, a schedule and timing."""
+
+    name: str
+    items: tuple[RoutineItem, ...]
+    schedule: Schedule = field(default_factory=Schedule)
+    timing: Timing = field(default_factory=Timing)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", validate_name(self.name, "routine name"))
+        object.__setattr__(self, "items", tuple(self.items))
+        ids = [item.exercise_id for item in self.items]
+        if len(set(ids)) != len(ids):
+            raise RoutineError("an exercise appears twice in the routine")
+
+    # -- derived -------------------------------------------------------------------
+    def steps(self, catalog: Catalog):
+        """The timeline the timer will run (see :func:`backcare.timeline.build_timeline`)."""
+        return build_timeline(self, catalog)
+
+    def duration_seconds(self, catalog: Catalog) -> float:
+        return total_seconds(self.steps(catalog))
+
+    def groups(self, catalog: Catalog) -> tuple[str, ...]:
+        """The groups the routine touches, in catalog order."""
+        present = {catalog[item.exercise_id].group for item in self.items}
+        return tuple(g.id for g in catalog.groups if g.id in present)
+
+    def equipment(self, catalog: Catalog) -> tuple[str, ...]:
+        """Everything to have at hand, each item once, in order of first use."""
+        seen: dict[str, None] = {}
+        for item in self.items:
+            for thing in catalog[item.exercise_id].equipment:
+                seen.setdefault(thing, None)
+        return tuple(seen)
+
+    def table(self, catalog: Catalog) -> pd.DataFrame:
+        """A readable table: one row an exercise, with its share of the routine's time."""
+        steps = self.steps(catalog)
+        rows = []
+        for item in self.items:
+            exercise = catalog[item.exercise_id]
+            seconds = sum(s.seconds for s in steps if s.exercise_id == item.exercise_id)
+            rows.append(
+                {
+                    "exercise": exercise.name,
+                    "group": catalog.group(exercise.group).name,
+                    "prescription": item.prescription.describe(exercise.sides),
+                    "sides": {
+                        Sides.EACH: "each side",
+                        Sides.BOTH: "both at once",
+                        Sides.ALTERNATING: "alternating",
+                    }[exercise.sides],
+                    "minutes": round(seconds / 60, 1),
+                }
+            )
+        return pd.DataFrame(rows, columns=["exercise", "group", "prescription", "sides", "minutes"])
+
+    # -- editing (returns new routines) -----------------------------------------------
+    def renamed(self, name: str) -> Routine:
+        return replace(self, name=name)
+
+    def with_prescription(self, exercise_id: str, **changes: int) -> Routine:
+        items = tuple(
+            RoutineItem(i.exercise_id, i.prescription.with_(**changes))
+            if i.exercise_id == exercise_id
+            else i
+            for i in self.items
+        )
+        return replace(self, items=items)
+
+    # -- JSON --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": ROUTINE_FORMAT,
+            "version": ROUTINE_VERSION,
+            "name": self.name,
+            "schedule": self.schedule.to_dict(),
+            "timing": {
+                "get_ready_seconds": self.timing.get_ready_seconds,
+                "switch_seconds": self.timing.switch_seconds,
+                "rest_between_exercises_seconds": self.timing.rest_between_exercises_seconds,
+                "rep_seconds": self.timing.rep_seconds,
+                "self_paced_reps": self.timing.self_paced_reps,
+            },
+            "items": [
+                {"exercise": i.exercise_id, "prescription": i.prescription.to_dict()}
+                for i in self.items
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, catalog: Catalog) -> Routine:
+        """Validate a routine's JSON form against the catalog, naming what is wrong."""
+        if not isinstance(data, dict):
+            raise RoutineError("a routine file must hold a JSON object")
+        if data.get("format") != ROUTINE_FORMAT:
+            raise RoutineError(
+                f"this is not a backcare routine (format should be "
+                f"{ROUTINE_FORMAT!r}, found {data.get('format')!r})"
+            )
+        version = data.get("version")
+        if version != ROUTINE_VERSION:
+            raise RoutineError(
+                f"routine file version {version!r} is not supported "
+                f"(this backcare reads version {ROUTINE_VERSION})"
+            )
+        raw_items = data.get("items")
+        if not isinstance(raw_items, list) or not raw_items:
+            raise RoutineError("'items' must be a non-empty list of exercises")
+        items = []
+        for n, raw in enumerate(raw_items, start=1):
+            if not isinstance(raw, dict):
+                raise RoutineError(f"item {n}: must be an object")
+            exercise_id = raw.get("exercise")
+            if exercise_id not in catalog:
+                raise RoutineError(f"item {n}: unknown exercise {exercise_id!r}")
+            try:
+                prescription = Prescription.from_dict(
+                    catalog[exercise_id].kind, raw.get("prescription", {})
+                )
+            except PrescriptionError as exc:
+                raise RoutineError(f"item {n} ({exercise_id}): {exc}") from None
+            items.append(RoutineItem(exercise_id, prescription))
+        timing = data.get("timing", {})
+        if not isinstance(timing, dict):
+            raise RoutineError("'timing' must be an object")
+        schedule = data.get("schedule", {})
+        if not isinstance(schedule, dict):
+            raise RoutineError("'schedule' must be an object")
+        try:
+            return cls(
+                name=data.get("name"),
+                items=tuple(items),
+                schedule=Schedule.from_dict(schedule),
+                timing=Timing(**timing),
+            )
+        except TypeError as exc:
+            raise RoutineError(f"timing: {exc}") from None
+
+
+# -- building ----------------------------------------------------------------------------
+def from_groups(
+    catalog: Catalog,
+    groups: Iterable[str],
+    name: str = "My routine",
+    schedule: Schedule | None = None,
+) -> Routine:
+    """A routine of every exercise in the chosen groups, with default prescriptions."""
+    exercises = catalog.in_groups(groups)
+    if not exercises:
+        raise RoutineError("choose at least one group")
+    return Routine(
+        name=name,
+        items=tuple(RoutineItem(e.id, e.prescription) for e in exercises),
+        schedule=schedule or Schedule(),
+    )
+
+
+def evening_session(catalog: Catalog, groups: Iterable[str] | None = None) -> Routine:
+    """The evening template: the chosen groups (all by default) before bed."""
+    groups = list(groups) if groups is not None else [g.id for g in catalog.groups]
+    return from_groups(
+        catalog,
+        groups,
+        name="Evening session",
+        schedule=Schedule(ScheduleKind.EVENING, time=dt.time(21, 0)),
+    )
+
+
+def workday_break(catalog: Catalog, group: str = "hip_pelvis", every_hours: float = 2.0) -> Routine:
+    """The workday template: one group's set as a short break every 1-2 hours."""
+    name = f"Workday break: {catalog.group(group).name}"
+    return from_groups(
+        catalog,
+        [group],
+        name=name,
+        schedule=Schedule(ScheduleKind.WORKDAY, every_hours=every_hours, weekdays=(0, 1, 2, 3, 4)),
+    )
+
+
+# -- files -------------------------------------------------------------------------------
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:60] or "routine"
+
+
+def save_routine(routine: Routine, folder: Path | None = None) -> Path:
+    """Write ``routine`` as JSON in the routines folder; returns the file's path.
+
+    The file name comes from the routine's name reduced to safe characters, so no name
+    can write outside the folder. Saving again under the same name replaces the file.
+    """
+    folder = folder or paths.routines_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{_slug(routine.name)}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(routine.to_dict(), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def routine_from_json(text: str | bytes, catalog: Catalog, source: str = "the file") -> Routine:
+    """Parse and validate a routine from JSON text (a saved file or an upload)."""
+    if len(text) > MAX_ROUTINE_BYTES:
+        raise RoutineError(
+            f"{source} is too large to be a routine "
+            f"({len(text):,} bytes; the limit is {MAX_ROUTINE_BYTES:,})"
+        )
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RoutineError(f"{source} is not valid JSON ({exc})") from None
+    try:
+        return Routine.from_dict(data, catalog)
+    except RoutineError as exc:
+        raise RoutineError(f"{source}: {exc}") from None
+
+
+def load_routine(path: Path, catalog: Catalog) -> Routine:
+    """Load and validate a saved routine; the error names the file and the problem."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise RoutineError(f"cannot read {path}: {exc.strerror}") from None
+    return routine_from_json(text, catalog, source=str(path))
+
+
+def list_saved_routines(folder: Path | None = None) -> list[Path]:
+    """Saved routine files, newest first."""
+    folder = folder or paths.routines_dir()
+    files = [p for p in folder.glob("*.json") if p.is_file()]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
