@@ -1,0 +1,1 @@
+"""Widget views over backcare's models. Each app is an ipywidgets box: build it, show it."""

@@ -1,0 +1,103 @@
+"""Pieces every view shares: a message area, error reporting, downloads, escaping.
+
+Rules the views follow:
+
+* Text a user typed is passed through :func:`esc` before it goes into any HTML.
+* A callback's exception reaches the user: wrap handlers with :meth:`Messages.guard`.
+  Expected problems (``ValueError`` and its subclasses: bad scores, bad files, names)
+  are shown as they are; anything else is shown as an unexpected error with its type.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+
+__all__ = ["Messages", "download_link", "esc"]
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def esc(text: object) -> str:
+    """HTML-escape anything shown in an HTML widget (quotes included)."""
+    return html.escape(str(text), quote=True)
+
+
+_STYLE = {
+    "error": "color:#8a1c1c;background:#fdecea;border-left:4px solid #c62828;",
+    "info": "color:#0d3c61;background:#e8f4fd;border-left:4px solid #1976d2;",
+    "success": "color:#1e4620;background:#edf7ed;border-left:4px solid #2e7d32;",
+}
+
+
+class Messages(widgets.HTML):
+    """One line of feedback under a form: errors, confirmations, hints.
+
+    ``kind`` and ``text`` are kept as attributes so tests can assert on them without
+    parsing HTML.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("backcare-messages")
+        self.kind = ""
+        self.text = ""
+
+    def show(self, text: str, kind: str = "info", *, extra_html: str = "") -> None:
+        self.kind, self.text = kind, text
+        body = esc(text) + (f" {extra_html}" if extra_html else "")
+        self.value = (
+            f'<div class="backcare-msg backcare-msg-{kind}" role="status" '
+            f'style="{_STYLE[kind]}padding:6px 10px;margin:4px 0;border-radius:3px;">'
+            f"{body}</div>"
+        )
+
+    def error(self, text: str) -> None:
+        self.show(text, "error")
+
+    def info(self, text: str, *, extra_html: str = "") -> None:
+        self.show(text, "info", extra_html=extra_html)
+
+    def success(self, text: str, *, extra_html: str = "") -> None:
+        self.show(text, "success", extra_html=extra_html)
+
+    def clear(self) -> None:
+        self.kind, self.text, self.value = "", "", ""
+
+    def guard(self, handler: F) -> F:
+        """Wrap a widget callback so its exceptions are shown here, not lost in the log."""
+
+        @functools.wraps(handler)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return handler(*args, **kwargs)
+            except ValueError as exc:
+                self.error(str(exc))
+            except Exception as exc:
+                log.error("unexpected error in %s\n%s", handler.__name__, traceback.format_exc())
+                self.error(f"Unexpected error ({type(exc).__name__}): {exc}")
+            return None
+
+        return wrapper  # type: ignore[return-value]
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str | None = None) -> str:
+    """An HTML link that downloads ``data`` in one click, in JupyterLab, Voila and Binder.
+
+    The bytes travel inside a ``data:`` URL, so no server route or file path is needed.
+    """
+    payload = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a class="backcare-download" download="{esc(filename)}" '
+        f'href="data:{esc(mime)};base64,{payload}" target="_blank" '
+        f'style="font-weight:600">{esc(label or "Download " + filename)}</a>'
+    )

@@ -1,0 +1,26 @@
+"""Shared fixtures: every test gets its own empty data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backcare import paths
+from backcare.catalog import Catalog, load_catalog
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point BACKCARE_DATA_DIR at a fresh folder so no test touches real user data."""
+    folder = tmp_path / "userdata"
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    """The bundled catalog alone (no user exercises)."""
+    return load_catalog(include_user=False)
