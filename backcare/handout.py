@@ -1,0 +1,226 @@
+"""A printable plan: one routine for one person, as a self-contained HTML page.
+
+The page is meant to be opened in a browser and printed (or saved as PDF) on A4 or US
+Letter alike: the print CSS uses 15 mm margins and a content width that fits the narrower
+of the two (Letter is 215.9 mm wide, A4 297 mm high), and no exercise card is split across
+a page break. It holds, in order: a title and the person's name, the total time and when
+the routine is planned, the equipment for the whole routine, one card per exercise (name,
+cue steps, prescription, sides), the safety note, and a blank two-week log sheet.
+
+Everything that comes from a user or a file (person name, routine name, exercise texts
+from a user's own catalog) is HTML-escaped. The page loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+from . import paths
+from .catalog import Catalog
+from .prescription import Sides
+from .routine import Routine
+
+__all__ = [
+    "LOG_DAYS",
+    "SAFETY_NOTE",
+    "handout_filename",
+    "minutes_text",
+    "plan_file_stem",
+    "render_handout",
+    "whole_minutes",
+    "write_handout",
+]
+
+LOG_DAYS = 14
+
+SAFETY_NOTE = (
+    "This plan is general fitness guidance, not a treatment, and it does not diagnose "
+    "anything. Move slowly and within a comfortable range. If an exercise brings on sharp "
+    "pain, or pain that gets worse as you go, stop that exercise. If pain lasts, keeps coming "
+    "back or worries you, see a doctor or physiotherapist before you carry on."
+)
+
+_SIDES_TEXT = {
+    Sides.EACH: "each side in turn",
+    Sides.BOTH: "both sides at once",
+    Sides.ALTERNATING: "left and right alternating",
+}
+
+_CSS = """
+@page { margin: 15mm; }
+* { box-sizing: border-box; }
+html { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; }
+body { margin: 0 auto; padding: 12px; max-width: 180mm; font-size: 11pt; line-height: 1.35; }
+h1 { font-size: 18pt; margin: 0 0 2mm 0; overflow-wrap: anywhere; }
+h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #999; }
+h3 { font-size: 12pt; margin: 0 0 1mm 0; overflow-wrap: anywhere; }
+p, li, td, th { overflow-wrap: anywhere; }
+.backcare-handout-person { font-size: 12pt; margin: 0 0 2mm 0; }
+.backcare-handout-facts { margin: 0; padding: 0; list-style: none; }
+.backcare-handout-facts li { margin: 0.5mm 0; }
+.backcare-handout-card {
+  border: 1px solid #bbb; border-radius: 2mm; padding: 3mm 4mm; margin: 0 0 3mm 0;
+  break-inside: avoid; page-break-inside: avoid;
+}
+.backcare-handout-card .meta { margin: 0 0 1.5mm 0; color: #333; }
+.backcare-handout-card ol { margin: 1mm 0 0 0; padding-left: 6mm; }
+.backcare-handout-safety {
+  border-left: 4px solid #c62828; background: #fdecea; padding: 2mm 4mm; margin: 4mm 0;
+  break-inside: avoid; page-break-inside: avoid;
+}
+.backcare-handout-log { break-before: page; page-break-before: always; }
+.backcare-handout-log table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.backcare-handout-log th, .backcare-handout-log td {
+  border: 1px solid #777; padding: 0 2mm; height: 11mm; text-align: left; vertical-align: middle;
+}
+.backcare-handout-log th { height: auto; padding: 1.5mm 2mm; background: #eee; }
+.backcare-handout-log tr { break-inside: avoid; page-break-inside: avoid; }
+.backcare-handout-log col.day { width: 10%; }
+.backcare-handout-log col.date { width: 22%; }
+.backcare-handout-log col.done { width: 14%; }
+.backcare-handout-log col.discomfort { width: 20%; }
+.backcare-handout-footer { margin-top: 4mm; font-size: 9pt; color: #555; }
+@media print {
+  body { padding: 0; max-width: none; }
+  .backcare-handout-safety { background: none; }
+  .backcare-handout-log th { background: none; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def whole_minutes(seconds: float) -> int:
+    """Seconds as whole minutes, halves rounded up, never less than one."""
+    return max(1, math.floor(seconds / 60 + 0.5))
+
+
+def minutes_text(seconds: float) -> str:
+    """A routine's length for people: ``about 14 minutes``."""
+    minutes = whole_minutes(seconds)
+    return f"about {minutes} minute" + ("s" if minutes != 1 else "")
+
+
+def render_handout(
+    routine: Routine,
+    catalog: Catalog,
+    person_name: str | None = None,
+    *,
+    prepared_on: dt.date | None = None,
+) -> str:
+    """The complete printable HTML page for ``routine`` (and ``person_name`` if given)."""
+    prepared_on = prepared_on or dt.date.today()
+    person = (person_name or "").strip()
+    total = minutes_text(routine.duration_seconds(catalog))
+    equipment = routine.equipment(catalog)
+    groups = ", ".join(catalog.group(g).name for g in routine.groups(catalog))
+
+    title = f"Back-care plan: {routine.name}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}{' for ' + _e(person) if person else ''}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        '<body class="backcare-handout">',
+        f'<h1 class="backcare-handout-title">{_e(title)}</h1>',
+    ]
+    if person:
+        parts.append(f'<p class="backcare-handout-person">For: <strong>{_e(person)}</strong></p>')
+    parts += [
+        '<ul class="backcare-handout-facts">',
+        f'<li class="backcare-handout-total">Total time: <strong>{_e(total)}</strong> '
+        f"({len(routine.items)} exercise{'s' if len(routine.items) != 1 else ''}, "
+        "rests and side changes included)</li>",
+        f"<li>When: {_e(routine.schedule.describe())}</li>",
+        f"<li>Groups: {_e(groups)}</li>",
+        f"<li>Prepared on {prepared_on:%d %B %Y}</li>",
+        "</ul>",
+        '<h2>What you need</h2><ul class="backcare-handout-equipment">',
+    ]
+    if equipment:
+        parts += [f"<li>{_e(thing)}</li>" for thing in equipment]
+    else:
+        parts.append("<li>Nothing but a little floor space.</li>")
+    parts += ["</ul>", f'<div class="backcare-handout-safety"><p>{_e(SAFETY_NOTE)}</p></div>']
+
+    parts.append("<h2>The exercises</h2>")
+    steps = routine.steps(catalog)
+    for number, item in enumerate(routine.items, start=1):
+        exercise = catalog[item.exercise_id]
+        seconds = sum(s.seconds for s in steps if s.exercise_id == item.exercise_id)
+        cues = "".join(f"<li>{_e(cue)}</li>" for cue in exercise.cues)
+        kit = ", ".join(exercise.equipment) or "nothing"
+        parts.append(
+            f'<section class="backcare-handout-card" data-exercise="{_e(exercise.id)}">'
+            f'<h3 class="backcare-handout-exercise">{number}. {_e(exercise.name)}</h3>'
+            '<p class="meta">'
+            f"<strong>Do:</strong> {_e(item.prescription.describe(exercise.sides))}"
+            f" &middot; <strong>Sides:</strong> {_e(_SIDES_TEXT[exercise.sides])}"
+            f" &middot; <strong>Time:</strong> {_e(minutes_text(seconds))}<br>"
+            f"<strong>Works:</strong> {_e(', '.join(exercise.targets))}"
+            f" &middot; <strong>Needs:</strong> {_e(kit)}</p>"
+            f"<ol>{cues}</ol></section>"
+        )
+
+    rows = "".join(
+        f"<tr><td>{day}</td><td></td><td></td><td></td><td></td></tr>"
+        for day in range(1, LOG_DAYS + 1)
+    )
+    parts += [
+        '<section class="backcare-handout-log">',
+        "<h2>Two-week log</h2>",
+        "<p>One line a day: the date, a tick if you did the routine, and how much discomfort "
+        "your back gave you that day, from 0 (none) to 10 (the worst you can imagine).</p>",
+        "<table>",
+        '<colgroup><col class="day"><col class="date"><col class="done">'
+        '<col class="discomfort"><col class="notes"></colgroup>',
+        "<thead><tr><th>Day</th><th>Date</th><th>Done</th><th>Discomfort (0-10)</th>"
+        "<th>Notes</th></tr></thead>",
+        f"<tbody>{rows}</tbody>",
+        "</table>",
+        f'<p class="backcare-handout-footer">{_e(routine.name)}'
+        f"{' &middot; ' + _e(person) if person else ''} &middot; made with backcare</p>",
+        "</section>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50]
+
+
+def plan_file_stem(routine: Routine, person_name: str | None = None) -> str:
+    """Safe file-name words for a person's routine, e.g. ``sam-evening-session``."""
+    words = [_slug(person_name or ""), _slug(routine.name)]
+    return "-".join(w for w in words if w) or "plan"
+
+
+def handout_filename(routine: Routine, person_name: str | None = None) -> str:
+    """A safe file name such as ``handout-sam-evening-session.html``."""
+    return f"handout-{plan_file_stem(routine, person_name)}.html"
+
+
+def write_handout(page: str, filename: str, folder: Path | None = None) -> Path:
+    """Write the page into the exports folder (or ``folder``); returns the file's path."""
+    folder = folder or paths.exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    safe_name = Path(filename).name  # never a path outside the folder
+    if not safe_name.endswith(".html"):
+        raise ValueError("a handout file name must end in .html")
+    path = folder / safe_name
+    path.write_text(page, encoding="utf-8")
+    return path
