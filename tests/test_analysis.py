@@ -1,0 +1,446 @@
+"""Analysis functions on frames built here, shaped like the store's frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from backcare import analysis
+from backcare.analysis import (
+    IMPORTANT_CHANGE,
+    MIN_DAYS_PER_GROUP,
+    ImportantChangeRule,
+    adherence,
+    association,
+    by_exercise,
+    by_group,
+    compare_means,
+    discomfort_after_sessions,
+    discomfort_trend,
+    important_change,
+    planned_sessions,
+    summary_sentences,
+    t_quantile_975,
+    trainer_overview,
+)
+from backcare.routine import Schedule, ScheduleKind
+
+TZ = dt.timezone(dt.timedelta(hours=2))
+MONDAY = dt.date(2024, 4, 1)
+
+
+def at(day: dt.date, hour: int = 8, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), TZ)
+
+
+def day(n: int) -> dt.date:
+    return MONDAY + dt.timedelta(days=n)
+
+
+def checkins(scores: dict[int, float | list[float]], person_id: int = 1, hour: int = 8):
+    rows = []
+    for n, values in scores.items():
+        for k, value in enumerate(values if isinstance(values, list) else [values]):
+            rows.append(
+                {
+                    "checkin_id": len(rows) + 1,
+                    "person_id": person_id,
+                    "at": at(day(n), hour, k),
+                    "discomfort": value,
+                    "context": "daily",
+                    "session_id": None,
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["checkin_id", "person_id", "at", "discomfort", "context", "session_id"]
+    )
+    frame["at"] = pd.to_datetime(frame["at"])
+    return frame
+
+
+def two_levels(first: float, then: float, days: int) -> dict[int, float]:
+    """A score of ``first`` for the 7 baseline days, then ``then`` up to ``days`` days."""
+    return {n: first if n < 7 else then for n in range(days)}
+
+
+def sessions(days: dict[int, float], person_id: int = 1, hour: int = 21, first_id: int = 1):
+    """Sessions by day number with their completion (0 means started, nothing done)."""
+    rows = []
+    for n, completion in days.items():
+        planned = 10
+        rows.append(
+            {
+                "session_id": first_id + len(rows),
+                "person_id": person_id,
+                "routine_name": "Evening session",
+                "started_at": at(day(n), hour),
+                "ended_at": at(day(n), hour, 20),
+                "status": "completed" if completion == 1 else "stopped",
+                "planned_steps": planned,
+                "done_steps": round(completion * planned),
+                "skipped_steps": planned - round(completion * planned),
+                "completion": completion,
+                "groups": "hip_pelvis",
+                "exercises": "kneeling_hip_flexor",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        frame["started_at"] = pd.to_datetime(frame["started_at"])
+        frame["ended_at"] = pd.to_datetime(frame["ended_at"])
+    else:
+        frame = pd.DataFrame(
+            columns=["session_id", "person_id", "started_at", "done_steps", "completion"]
+        )
+    return frame
+
+
+# -- the rule -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("baseline", "current", "important"),
+    [
+        (6.0, 4.0, True),  # exactly 2 points (33 %)
+        (8.0, 6.0, True),  # 2 points, 25 %: the points mark
+        (8.0, 6.1, False),  # 1.9 points, 24 %: neither
+        (5.0, 3.5, True),  # 1.5 points is exactly 30 %
+        (5.0, 3.6, False),  # 1.4 points, 28 %
+        (3.0, 2.0, True),  # 1 point but 33 %
+        (4.0, 4.5, False),  # worse is never an important fall
+        (0.0, 0.0, False),
+    ],
+)
+def test_rule_thresholds(baseline: float, current: float, important: bool) -> None:
+    assert IMPORTANT_CHANGE.is_important_fall(baseline, current) is important
+
+
+def test_rule_is_named_and_documented() -> None:
+    assert ImportantChangeRule(points=2.0, percent=30.0) == IMPORTANT_CHANGE
+    doc = ImportantChangeRule.__doc__ or ""
+    assert "Ostelo" in doc and "Spine" in doc and "2008" in doc
+    assert "Farrar" in doc and "Pain" in doc and "2001" in doc
+    assert ImportantChangeRule(points=1.0).is_important_fall(8.0, 6.9)
+    assert not ImportantChangeRule(points=3.0, percent=50).is_important_fall(8.0, 6.0)
+    assert IMPORTANT_CHANGE.is_important_rise(4.0, 6.0)
+    assert IMPORTANT_CHANGE.threshold_level(5.0) == pytest.approx(3.5)
+    assert IMPORTANT_CHANGE.threshold_level(8.0) == pytest.approx(6.0)
+    with pytest.raises(ValueError):
+        ImportantChangeRule(points=0)
+
+
+# -- planned and adherence ----------------------------------------------------------------------
+def test_planned_sessions_follow_the_schedule() -> None:
+    weekdays_only = Schedule(ScheduleKind.EVENING, weekdays=(0, 1, 2, 3, 4))
+    breaks = Schedule(ScheduleKind.WORKDAY, every_hours=2.0, weekdays=(0, 1, 2, 3, 4))
+    plan = planned_sessions([weekdays_only, breaks], day(0), day(13))
+    assert len(plan) == 14
+    expected_breaks = breaks.planned_per_day(day(0))
+    assert expected_breaks > 0
+    assert plan.iloc[0] == 1 + expected_breaks
+    assert plan.iloc[5] == 0 and plan.iloc[6] == 0  # Saturday, Sunday
+    assert plan.sum() == 10 * (1 + expected_breaks)
+    assert planned_sessions(None, day(0), day(6)).sum() == 0
+    by_day = planned_sessions({day(2): 3}, day(0), day(6))
+    assert by_day.tolist() == [0, 0, 3, 0, 0, 0, 0]
+
+
+def test_adherence_daily_and_weekly() -> None:
+    done = sessions({0: 1.0, 1: 0.5})
+    extra = sessions({3: 1.0, 7: 0.8}, first_id=10)
+    nothing_done = sessions({4: 0.0}, first_id=20)
+    frame = pd.concat([done, extra, nothing_done], ignore_index=True)
+    daily = adherence(frame, Schedule(), day(0), day(13))
+    assert list(daily.columns) == ["planned", "done", "share", "completion"]
+    assert daily["planned"].sum() == 14
+    assert daily["done"].tolist()[:8] == [1, 1, 0, 1, 0, 0, 0, 1]  # day 4 had nothing done
+    assert daily["share"].iloc[1] == 1.0
+    assert daily["completion"].iloc[1] == pytest.approx(0.5)
+    assert math.isnan(daily["completion"].iloc[2])
+    weekly = adherence(frame, Schedule(), day(0), day(13), by="week")
+    assert weekly.index.tolist() == [pd.Timestamp(day(0)), pd.Timestamp(day(7))]
+    assert weekly["done"].tolist() == [3, 1]
+    assert weekly["share"].iloc[0] == pytest.approx(3 / 7)
+    assert weekly["completion"].iloc[0] == pytest.approx((1 + 0.5 + 1) / 3)
+    assert weekly["days"].tolist() == [7, 7]
+
+
+def test_adherence_with_nothing_planned_or_done() -> None:
+    daily = adherence(sessions({}), None, day(0), day(6))
+    assert daily["done"].sum() == 0
+    assert daily["share"].isna().all()
+    with pytest.raises(ValueError):
+        adherence(sessions({}), None, day(0), day(6), by="month")
+
+
+def test_days_follow_the_local_clock() -> None:
+    """A session at 23:30 local time counts for that day, not the next (UTC) one."""
+    frame = sessions({0: 1.0}, hour=23)
+    daily = adherence(frame, Schedule(), day(0), day(1))
+    assert daily["done"].tolist() == [1, 0]
+
+
+# -- trend and change ---------------------------------------------------------------------------
+def test_trend_daily_rolling_and_baseline() -> None:
+    scores = two_levels(6.0, 3.0, 14)
+    scores[0] = [5.0, 7.0]  # two check-ins on the first day
+    trend = discomfort_trend(checkins(scores))
+    assert len(trend) == 14
+    assert trend["n"].iloc[0] == 2 and trend["daily"].iloc[0] == 6.0
+    assert trend["baseline"].iloc[0] == pytest.approx(6.0)
+    assert trend["rolling"].iloc[13] == pytest.approx(3.0)
+    assert trend["rolling"].iloc[7] == pytest.approx((6 * 6 + 3) / 7)
+    assert trend["change_points"].iloc[13] == pytest.approx(-3.0)
+    assert trend["change_percent"].iloc[13] == pytest.approx(-50.0)
+
+
+def test_trend_baseline_uses_first_days_with_data_and_gaps_are_not_zero() -> None:
+    scores = {0: 8.0, 3: 6.0, 5: 4.0, 9: 6.0, 10: 6.0, 11: 6.0, 12: 6.0, 20: 1.0}
+    trend = discomfort_trend(checkins(scores))
+    assert trend["baseline"].iloc[0] == pytest.approx((8 + 6 + 4 + 6 + 6 + 6 + 6) / 7)
+    assert math.isnan(trend["daily"].iloc[1])
+    assert trend["rolling"].iloc[1] == pytest.approx(8.0)  # not pulled down by the empty day
+    assert math.isnan(trend["rolling"].iloc[19])  # 7 empty days before day 20
+    assert trend["rolling"].iloc[20] == pytest.approx(1.0)
+
+
+def test_trend_of_nothing_is_empty() -> None:
+    trend = discomfort_trend(checkins({}))
+    assert trend.empty
+    change = important_change(trend)
+    assert not change.enough
+    assert "Not enough data yet" in change.sentence()
+
+
+def test_important_change_needs_enough_days() -> None:
+    few = discomfort_trend(checkins({n: 6.0 - n * 0.5 for n in range(9)}))
+    change = important_change(few)
+    assert not change.enough
+    assert change.flag == "not enough data yet"
+    assert "1 more day" in change.sentence()
+    enough = discomfort_trend(
+        checkins({n: 6.0 - n * 0.5 for n in range(analysis.BASELINE_DAYS + MIN_DAYS_PER_GROUP)})
+    )
+    assert important_change(enough).enough
+
+
+def test_important_change_flags_a_fall_of_thirty_percent() -> None:
+    # baseline 5.0, then 3.5: a fall of 1.5 points, exactly 30 %
+    trend = discomfort_trend(checkins(two_levels(5.0, 3.5, 17)))
+    change = important_change(trend)
+    assert change.enough and change.important_fall
+    assert change.baseline == pytest.approx(5.0) and change.current == pytest.approx(3.5)
+    assert change.change_percent == pytest.approx(-30.0)
+    assert change.flag.startswith("better")
+    assert "above the 30 % mark" in change.sentence()
+
+
+def test_important_change_not_flagged_below_both_marks() -> None:
+    trend = discomfort_trend(checkins(two_levels(8.0, 6.5, 17)))
+    change = important_change(trend)
+    assert change.enough and not change.important_fall and not change.important_rise
+    assert change.flag == "no change that matters yet"
+    assert "not yet a change that matters" in change.sentence()
+
+
+def test_important_change_by_points_and_worsening() -> None:
+    fall = important_change(discomfort_trend(checkins(two_levels(8.0, 6.0, 17))))
+    assert fall.important_fall and "2-point mark" in fall.sentence()
+    rise = important_change(discomfort_trend(checkins(two_levels(3.0, 5.0, 17))))
+    assert rise.important_rise and not rise.important_fall
+    assert rise.flag.startswith("worse")
+
+
+def test_summary_matches_the_example_shape() -> None:
+    plan = {day(n): 1 for n in range(28)}
+    done = sessions(dict.fromkeys(range(18), 1.0))
+    daily = adherence(done, plan, day(0), day(27))
+    trend = discomfort_trend(checkins(two_levels(5.6, 3.4, 28)))
+    words = summary_sentences(daily, important_change(trend), period="In the last 4 weeks")
+    assert words[0].startswith("In the last 4 weeks you did 18 of 28 planned sessions (64 %).")
+    assert words[1] == (
+        "Your 7-day average discomfort went from 5.6 to 3.4, down 39 % (2.2 points): "
+        "above the 30 % mark for a change that matters."
+    )
+    empty = summary_sentences(
+        adherence(sessions({}), None, day(0), day(6)),
+        important_change(discomfort_trend(checkins({}))),
+    )
+    assert "no sessions planned or done yet" in empty[0]
+
+
+# -- confidence intervals and association -------------------------------------------------------
+def test_t_table() -> None:
+    assert t_quantile_975(10) == pytest.approx(2.228)
+    assert t_quantile_975(30) == pytest.approx(2.042)
+    assert 2.021 < t_quantile_975(35) < 2.042
+    assert t_quantile_975(1e9) == pytest.approx(1.96, abs=1e-3)
+    values = [t_quantile_975(df) for df in (1, 1.5, 2, 5, 7.3, 29, 45, 100, 500)]
+    assert values == sorted(values, reverse=True)
+
+
+def test_compare_means_welch_interval() -> None:
+    a = [3.0, 4.0, 5.0, 4.0]
+    b = [6.0, 7.0, 5.0, 6.0, 6.0]
+    result = compare_means(a, b, "group a", "group b")
+    assert result.enough
+    assert result.difference == pytest.approx(-2.0)
+    var_a, var_b = 2 / 3 / 4, 2 / 4 / 5
+    se = math.sqrt(var_a + var_b)
+    df = (var_a + var_b) ** 2 / (var_a**2 / 3 + var_b**2 / 4)
+    margin = t_quantile_975(df) * se
+    assert result.ci_low == pytest.approx(-2.0 - margin)
+    assert result.ci_high == pytest.approx(-2.0 + margin)
+    assert "interval leaves out zero" in result.sentence()
+
+
+def test_compare_means_below_minimum_says_not_enough() -> None:
+    result = compare_means([3.0, 4.0], [6.0, 7.0, 5.0], "days after a session", "days after none")
+    assert not result.enough
+    assert result.sentence().startswith("Not enough data yet")
+    assert f"at least {MIN_DAYS_PER_GROUP}" in result.sentence()
+    exactly = compare_means([3.0, 4.0, 5.0], [6.0, 7.0, 5.0], "a", "b")
+    assert exactly.enough
+
+
+def _every_sentence_speaks_of_association(sentences: list[str]) -> None:
+    for text in sentences:
+        assert re.search(r"associat", text, re.IGNORECASE), text
+        assert not re.search(r"\b(caus\w*|because|leads? to|made)\b", text, re.IGNORECASE), text
+
+
+def test_association_next_day_and_weekly() -> None:
+    # sessions on even days; the next day's score is low after a session, high otherwise
+    session_days = dict.fromkeys(range(0, 42, 2), 1.0)
+    for week in (1, 3):  # two weeks with few sessions
+        for n in range(7 * week, 7 * week + 7):
+            session_days.pop(n, None)
+    scores = {n: (3.0 if (n - 1) in session_days else 6.0) + (n % 3) * 0.1 for n in range(1, 42)}
+    result = association(checkins(scores), sessions(session_days), Schedule(), day(0), day(41))
+    next_day = result.next_day
+    assert next_day.enough
+    assert next_day.n_a + next_day.n_b == 41
+    assert next_day.mean_a < next_day.mean_b
+    assert next_day.ci_high < 0
+    assert "lower discomfort" in next_day.sentence()
+    # weeks 0, 2 and 4 have 4 of 7 sessions done; weeks 1, 3 none and week 5 has 3 of 7
+    assert (result.weekly.n_a, result.weekly.n_b) == (3, 3)
+    assert result.weekly.enough
+    _every_sentence_speaks_of_association(result.sentences())
+    assert list(result.table()["enough"]) == [True, True]
+
+
+def test_association_not_enough_data_with_few_days() -> None:
+    result = association(
+        checkins({1: 4.0, 2: 5.0, 3: 5.0}), sessions({0: 1.0}), Schedule(), day(0), day(3)
+    )
+    assert not result.next_day.enough
+    assert result.next_day.n_a == 1 and result.next_day.n_b == 2
+    assert all(s.startswith("Not enough data yet") for s in result.sentences())
+    _every_sentence_speaks_of_association(result.sentences())
+
+
+# -- per exercise and group ---------------------------------------------------------------------
+def _steps(plan: dict[int, list[tuple[str, str, str]]]) -> pd.DataFrame:
+    rows = []
+    for session_id, items in plan.items():
+        for index, (exercise_id, group, status) in enumerate(items):
+            rows.append(
+                {
+                    "session_id": session_id,
+                    "person_id": 1,
+                    "step_index": index,
+                    "kind": "hold",
+                    "exercise_id": exercise_id,
+                    "group": group,
+                    "status": status,
+                }
+            )
+        rows.append(
+            {
+                "session_id": session_id,
+                "person_id": 1,
+                "step_index": len(items),
+                "kind": "rest",
+                "exercise_id": None,
+                "group": None,
+                "status": "done",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_discomfort_after_sessions_prefers_linked_checkin() -> None:
+    done = sessions({0: 1.0, 1: 1.0, 5: 1.0})
+    later = checkins({1: 4.0, 2: 6.0})  # 08:00 the morning after sessions 1 and 2
+    linked = pd.DataFrame(
+        [
+            {
+                "checkin_id": 99,
+                "person_id": 1,
+                "at": pd.Timestamp(at(day(1), 21, 30)),
+                "discomfort": 2.0,
+                "context": "after",
+                "session_id": 2,
+            }
+        ]
+    )
+    after = discomfort_after_sessions(done, pd.concat([later, linked], ignore_index=True))
+    assert after.loc[1] == 4.0
+    assert after.loc[2] == 2.0
+    assert math.isnan(after.loc[3])
+
+
+def test_by_exercise_and_group() -> None:
+    done = sessions({0: 1.0, 1: 1.0, 2: 1.0})
+    plan = {
+        1: [("calf_stretch", "foot_calf", "done"), ("prone_cobra", "upper_back", "done")],
+        2: [("calf_stretch", "foot_calf", "done"), ("prone_cobra", "upper_back", "skipped")],
+        3: [("calf_stretch", "foot_calf", "skipped"), ("prone_cobra", "upper_back", "done")],
+    }
+    scores = checkins({1: 2.0, 2: 4.0, 3: 6.0})  # the morning after each session
+    per_exercise = by_exercise(_steps(plan), done, scores)
+    calf = per_exercise.loc["calf_stretch"]
+    assert calf["sessions_planned"] == 3 and calf["sessions_done"] == 2
+    assert calf["share_done"] == pytest.approx(2 / 3)
+    assert calf["discomfort_after_with"] == pytest.approx(3.0)
+    assert calf["discomfort_after_without"] == pytest.approx(6.0)
+    cobra = per_exercise.loc["prone_cobra"]
+    assert cobra["discomfort_after_with"] == pytest.approx(4.0)
+    groups = by_group(_steps(plan), done, scores)
+    assert set(groups.index) == {"foot_calf", "upper_back"}
+    assert groups.loc["foot_calf", "adherence"] == pytest.approx(2 / 3)
+    assert by_group(_steps({}), sessions({}), checkins({})).empty
+
+
+# -- trainer overview ---------------------------------------------------------------------------
+def test_trainer_overview_one_row_a_person() -> None:
+    improving = checkins(two_levels(6.0, 3.0, 28), person_id=1)
+    steady = checkins(dict.fromkeys(range(28), 5.0), person_id=2)
+    both_checkins = pd.concat([improving, steady], ignore_index=True)
+    both_sessions = pd.concat(
+        [
+            sessions(dict.fromkeys(range(0, 28), 1.0), person_id=1),
+            sessions(dict.fromkeys(range(0, 28, 4), 1.0), person_id=2, first_id=100),
+        ],
+        ignore_index=True,
+    )
+    overview = trainer_overview(
+        {1: "Ana", 2: "<b>Ben</b>", 3: "New"},
+        both_checkins,
+        both_sessions,
+        {1: Schedule(), 2: Schedule()},
+        today=day(27),
+    )
+    assert overview["name"].tolist() == ["Ana", "<b>Ben</b>", "New"]
+    rows = overview.set_index("person_id")
+    assert rows.loc[1, "adherence_4w"] == pytest.approx(1.0)
+    assert rows.loc[2, "adherence_4w"] == pytest.approx(7 / 28)
+    assert rows.loc[1, "flag"].startswith("better")
+    assert rows.loc[2, "flag"] == "no change that matters yet"
+    assert rows.loc[3, "flag"] == "not enough data yet"
+    assert rows.loc[1, "last_session"] == pd.Timestamp(day(27))
+    assert pd.isna(rows.loc[3, "last_session"])
+    assert rows.loc[1, "change_points"] == pytest.approx(-3.0)
