@@ -24,3 +24,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def catalog() -> Catalog:
     """The bundled catalog alone (no user exercises)."""
     return load_catalog(include_user=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Kernels started by nbval inherit this process's environment: give them a scratch
+    data folder so no run of the suite reads or writes anyone's real data."""
+    import os
+    import tempfile
+
+    os.environ[paths.DATA_DIR_ENV] = tempfile.mkdtemp(prefix="backcare-test-data-")

@@ -1,0 +1,316 @@
+"""The routine planner's view: pick groups and prescriptions, see the time, save.
+
+``PlannerApp`` wraps a :class:`backcare.planner.PlannerModel`. Controls write to the model;
+the duration, the table and the hints follow the model's traits. No rule about routines
+lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..catalog import Catalog, Exercise
+from ..planner import PlannerModel, format_duration
+from ..prescription import ALLOWED, Kind
+from ..routine import ScheduleKind
+from .common import Messages, esc
+
+__all__ = ["ExerciseRow", "PlannerApp"]
+
+_SIDES_TEXT = {
+    "each": "each side in turn",
+    "both": "both sides at once",
+    "alternating": "alternating",
+}
+
+
+class ExerciseRow(widgets.HBox):
+    """One exercise: on/off, sets, hold or reps (and the hold within a rep), a hint."""
+
+    def __init__(self, model: PlannerModel, exercise: Exercise, messages: Messages) -> None:
+        self.model, self.exercise = model, exercise
+        p = model.prescriptions[exercise.id]
+        self.enabled = widgets.Checkbox(
+            value=model.enabled.get(exercise.id, True),
+            description=exercise.name,
+            indent=False,
+            layout=widgets.Layout(width="240px"),
+        )
+        self.enabled.add_class("backcare-exercise-toggle")
+        self.fields: dict[str, widgets.BoundedIntText] = {}
+        labels = {
+            "sets": "sets",
+            "hold_seconds": "hold s",
+            "reps": "reps",
+            "rep_hold_seconds": "hold/rep s",
+        }
+        if exercise.kind is Kind.ROLL:
+            labels["hold_seconds"] = "roll s"
+        for field in ("sets", "hold_seconds", "reps", "rep_hold_seconds"):
+            value = getattr(p, field)
+            if value is None:
+                continue
+            low, high = ALLOWED[field]
+            box = widgets.BoundedIntText(
+                value=value,
+                min=low,
+                max=high,
+                description=labels[field],
+                layout=widgets.Layout(width="150px"),
+                style={"description_width": "70px"},
+            )
+            box.add_class(f"backcare-{field.replace('_', '-')}")
+            box.observe(messages.guard(self._on_field(field)), names="value")
+            self.fields[field] = box
+        self.hint = widgets.HTML()
+        self.enabled.observe(messages.guard(self._on_enabled), names="value")
+        super().__init__(
+            [
+                self.enabled,
+                *self.fields.values(),
+                widgets.HTML(f"<i>{esc(_SIDES_TEXT[exercise.sides.value])}</i>"),
+                self.hint,
+            ]
+        )
+        self.add_class("backcare-exercise-row")
+        self.refresh()
+
+    def _on_enabled(self, change: dict[str, Any]) -> None:
+        self.model.set_enabled(self.exercise.id, change["new"])
+
+    def _on_field(self, field: str):
+        def handler(change: dict[str, Any]) -> None:
+            self.model.set_prescription(self.exercise.id, **{field: change["new"]})
+
+        return handler
+
+    def refresh(self) -> None:
+        """Show the model's values (after a load or reset) and any out-of-recommended note."""
+        p = self.model.prescriptions[self.exercise.id]
+        self.enabled.value = self.model.enabled.get(self.exercise.id, True)
+        for field, box in self.fields.items():
+            box.value = getattr(p, field)
+        notes = p.outside_recommended()
+        self.hint.value = (
+            f'<span class="backcare-hint" style="color:#8a5a00">beyond the usual '
+            f"range: {esc('; '.join(notes))}</span>"
+            if notes
+            else ""
+        )
+        visible = self.exercise.group in self.model.groups
+        self.layout.display = "flex" if visible else "none"
+
+
+class PlannerApp(widgets.VBox):
+    """Plan a routine: groups, exercises, prescriptions, schedule; live duration; save/load."""
+
+    def __init__(
+        self, catalog: Catalog | None = None, model: PlannerModel | None = None, **kwargs: Any
+    ) -> None:
+        self.model = model or PlannerModel(catalog)
+        catalog = self.model.catalog
+        self.messages = Messages()
+        guard = self.messages.guard
+
+        # -- groups ----------------------------------------------------------------------
+        self.group_boxes = {
+            g.id: widgets.Checkbox(
+                value=g.id in self.model.groups,
+                description=g.name,
+                indent=False,
+                tooltip=g.why,
+                layout=widgets.Layout(width="160px"),
+            )
+            for g in catalog.groups
+        }
+        for group_id, box in self.group_boxes.items():
+            box.add_class("backcare-group-toggle")
+            box.add_class(f"backcare-group-{group_id}")
+            box.observe(guard(self._group_handler(group_id)), names="value")
+        why = "".join(f"<li><b>{esc(g.name)}</b>: {esc(g.why)}</li>" for g in catalog.groups)
+
+        # -- exercises -------------------------------------------------------------------
+        self.rows = {e.id: ExerciseRow(self.model, e, self.messages) for e in catalog.exercises}
+
+        # -- schedule --------------------------------------------------------------------
+        s = self.model.schedule
+        self.schedule_kind = widgets.ToggleButtons(
+            options=[("Evening session", "evening"), ("Workday breaks", "workday")],
+            value=s.kind.value,
+            description="When",
+        )
+        self.evening_time = widgets.TimePicker(value=s.time, description="at")
+        self.every_hours = widgets.BoundedFloatText(
+            value=s.every_hours, min=0.5, max=4, step=0.5, description="every (h)"
+        )
+        self.work_start = widgets.TimePicker(value=s.start, description="from")
+        self.work_end = widgets.TimePicker(value=s.end, description="to")
+        self.schedule_text = widgets.HTML()
+        for control in (
+            self.schedule_kind,
+            self.evening_time,
+            self.every_hours,
+            self.work_start,
+            self.work_end,
+        ):
+            control.observe(guard(self._on_schedule), names="value")
+
+        # -- result ----------------------------------------------------------------------
+        self.duration = widgets.HTML()
+        self.duration.add_class("backcare-duration")
+        self.table = widgets.HTML()
+        self.table.add_class("backcare-routine-table")
+
+        # -- name, save, load ------------------------------------------------------------
+        self.name = widgets.Text(
+            value=self.model.name,
+            description="Name",
+            placeholder="e.g. Evening stretch",
+            continuous_update=True,
+        )
+        self.name.add_class("backcare-routine-name")
+        widgets.link((self.name, "value"), (self.model, "name"))
+        self.save_button = widgets.Button(
+            description="Save routine", icon="save", button_style="primary"
+        )
+        self.save_button.add_class("backcare-save")
+        self.save_button.on_click(guard(self._on_save))
+        self.saved = widgets.Dropdown(description="Saved", options=[])
+        self.saved.add_class("backcare-saved")
+        self.load_button = widgets.Button(description="Load", icon="folder-open")
+        self.load_button.add_class("backcare-load")
+        self.load_button.on_click(guard(self._on_load))
+        self.reset_button = widgets.Button(description="Start over", icon="undo")
+        self.reset_button.on_click(guard(self._on_reset))
+        self._refresh_saved()
+
+        self.model.observe(
+            self._on_model,
+            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name"],
+        )
+        super().__init__(
+            [
+                widgets.HTML("<h3>1. Choose groups</h3>"),
+                widgets.HBox(list(self.group_boxes.values())),
+                widgets.HTML(
+                    f"<details><summary>Why these groups?</summary><ul>{why}</ul></details>"
+                ),
+                widgets.HTML(
+                    "<h3>2. Adjust exercises</h3><small>Untick an exercise to leave it "
+                    "out. Numbers stay within safe limits.</small>"
+                ),
+                widgets.VBox(list(self.rows.values())),
+                widgets.HTML("<h3>3. When</h3>"),
+                self.schedule_kind,
+                widgets.HBox([self.evening_time, self.every_hours, self.work_start, self.work_end]),
+                self.schedule_text,
+                widgets.HTML("<h3>4. Your routine</h3>"),
+                self.duration,
+                self.table,
+                widgets.HBox([self.name, self.save_button, self.reset_button]),
+                widgets.HBox([self.saved, self.load_button]),
+                self.messages,
+            ],
+            **kwargs,
+        )
+        self.add_class("backcare-planner")
+        self._show_routine()
+        self._show_schedule()
+
+    # -- handlers -------------------------------------------------------------------------
+    def _group_handler(self, group_id: str):
+        def handler(change: dict[str, Any]) -> None:
+            self.model.set_group(group_id, change["new"])
+
+        return handler
+
+    def _on_schedule(self, change: dict[str, Any]) -> None:
+        if None in (self.evening_time.value, self.work_start.value, self.work_end.value):
+            raise ValueError("enter a time in each time box")
+        self.model.set_schedule(
+            kind=ScheduleKind(self.schedule_kind.value),
+            time=self.evening_time.value,
+            every_hours=float(self.every_hours.value),
+            start=self.work_start.value,
+            end=self.work_end.value,
+            weekdays=(0, 1, 2, 3, 4) if self.schedule_kind.value == "workday" else tuple(range(7)),
+        )
+        self.messages.clear()
+
+    def _on_save(self, _button: widgets.Button) -> None:
+        path = self.model.save()
+        self._refresh_saved(select=path.name)
+        self.messages.success(
+            f"Saved “{self.model.validated_routine().name}” to {path.name} in your data folder."
+        )
+
+    def _on_load(self, _button: widgets.Button) -> None:
+        if not self.saved.value:
+            raise ValueError("there is no saved routine yet: save one first")
+        routine = self.model.load_file(self.saved.value)
+        self._sync_controls()
+        self.messages.success(f"Loaded “{routine.name}”.")
+
+    def _on_reset(self, _button: widgets.Button) -> None:
+        self.model.reset()
+        self._sync_controls()
+        self.messages.info("Back to all four groups with the usual prescriptions.")
+
+    def _on_model(self, change: dict[str, Any]) -> None:
+        if change["name"] in ("groups", "prescriptions", "enabled"):
+            for row in self.rows.values():
+                row.refresh()
+        if change["name"] == "schedule":
+            self._show_schedule()
+        self._show_routine()
+
+    # -- showing ----------------------------------------------------------------------------
+    def _sync_controls(self) -> None:
+        """Put the model's state into every control (after load or reset)."""
+        for group_id, box in self.group_boxes.items():
+            box.value = group_id in self.model.groups
+        for row in self.rows.values():
+            row.refresh()
+        s = self.model.schedule
+        self.schedule_kind.value = s.kind.value
+        self.evening_time.value, self.every_hours.value = s.time, s.every_hours
+        self.work_start.value, self.work_end.value = s.start, s.end
+        self.name.value = self.model.name
+
+    def _show_routine(self) -> None:
+        routine = self.model.routine
+        if routine is None:
+            self.duration.value = (
+                '<div style="font-size:1.4em">No exercises chosen yet: tick a group above.</div>'
+            )
+            self.table.value = ""
+            return
+        count = len(routine.items)
+        self.duration.value = (
+            f'<div style="font-size:1.4em"><b>{format_duration(self.model.duration_seconds)}</b>'
+            f" for {count} exercise{'s' if count != 1 else ''}, "
+            "rests and side switches included</div>"
+        )
+        self.table.value = routine.table(self.model.catalog).to_html(
+            index=False, escape=True, classes="backcare-table", border=0
+        )
+
+    def _show_schedule(self) -> None:
+        workday = self.model.is_workday
+        self.evening_time.layout.display = "none" if workday else "flex"
+        for control in (self.every_hours, self.work_start, self.work_end):
+            control.layout.display = "flex" if workday else "none"
+        today = dt.date.today()
+        per_day = self.model.schedule.planned_per_day(today)
+        self.schedule_text.value = (
+            f"<small>{esc(self.model.schedule.describe())} ({per_day} planned today).</small>"
+        )
+
+    def _refresh_saved(self, select: str | None = None) -> None:
+        files = self.model.saved()
+        self.saved.options = [(p.stem, p) for p in files]
+        chosen = [p for p in files if p.name == select] or files[:1]
+        self.saved.value = chosen[0] if chosen else None

@@ -1,0 +1,106 @@
+"""The start page: where data lives, what is in it, and the exercises at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import paths
+from ..catalog import Catalog, load_catalog
+from ..store import Store, StoreOpenError
+from .common import Messages, download_link, esc
+
+__all__ = ["StartPage", "catalog_overview_html"]
+
+
+def catalog_overview_html(catalog: Catalog) -> str:
+    """Groups with their exercises, targets, equipment and the usual prescription."""
+    parts = []
+    for group in catalog.groups:
+        rows = "".join(
+            f"<tr><td><b>{esc(e.name)}</b></td><td>{esc(', '.join(e.targets))}</td>"
+            f"<td>{esc(', '.join(e.equipment) or 'nothing')}</td>"
+            f"<td>{esc(e.prescription.describe(e.sides))}</td></tr>"
+            for e in catalog.in_group(group.id)
+        )
+        parts.append(
+            f"<h4>{esc(group.name)}</h4><p><i>{esc(group.why)}</i></p>"
+            '<table class="backcare-table"><tr><th>exercise</th><th>works</th>'
+            f"<th>you need</th><th>usual dose</th></tr>{rows}</table>"
+        )
+    return "".join(parts)
+
+
+class StartPage(widgets.VBox):
+    """Status of the user's data folder, a one-click backup, and the exercise overview."""
+
+    def __init__(
+        self, store: Store | None = None, catalog: Catalog | None = None, **kwargs: Any
+    ) -> None:
+        self.messages = Messages()
+        self.catalog = catalog or load_catalog()
+        self.folder = widgets.HTML()
+        self.status = widgets.HTML()
+        self.status.add_class("backcare-start-status")
+        self.backup = widgets.Button(description="Download all my data", icon="download")
+        self.backup.add_class("backcare-backup")
+        self.backup_link = widgets.HTML()
+        self.store: Store | None = None
+        try:
+            self.store = store or Store()
+        except StoreOpenError as exc:
+            self.messages.error(str(exc))
+        self.backup.on_click(self.messages.guard(self._on_backup))
+        super().__init__(
+            [
+                self.folder,
+                self.status,
+                widgets.HBox([self.backup, self.backup_link]),
+                self.messages,
+                widgets.HTML("<h3>The exercises</h3>" + catalog_overview_html(self.catalog)),
+            ],
+            **kwargs,
+        )
+        self.add_class("backcare-start")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the data folder and what the store holds."""
+        self.folder.value = (
+            f"<p>Your data folder: <code>{esc(paths.user_data_dir())}</code> "
+            f"(set <code>{paths.DATA_DIR_ENV}</code> to use another).</p>"
+        )
+        if self.store is None:
+            self.status.value = ""
+            self.backup.disabled = True
+            return
+        people = self.store.people()
+        checkins = len(self.store.checkins_frame())
+        sessions = len(self.store.sessions_frame())
+        if not checkins and not sessions:
+            self.status.value = (
+                "<p><b>No entries yet.</b> Until you log your own, the <i>Progress</i> "
+                "notebook shows made-up demo data, clearly marked, so you can see what "
+                "it will look like.</p>"
+            )
+        else:
+            names = ", ".join(esc(p.name) for p in people)
+            self.status.value = (
+                f"<p>Your log holds <b>{checkins}</b> check-in{'s' * (checkins != 1)} and "
+                f"<b>{sessions}</b> session{'s' * (sessions != 1)} for: {names}.</p>"
+            )
+
+    def _on_backup(self, _button: widgets.Button) -> None:
+        if self.store is None:
+            raise ValueError("the data file could not be opened, so there is nothing to save")
+        data = self.store.export_zip()
+        path = paths.exports_dir() / "backcare-export.zip"
+        path.write_bytes(data)
+        self.backup_link.value = download_link(
+            data, path.name, "application/zip", "Click to download the zip"
+        )
+        self.messages.success(
+            f"Your data is ready ({len(data):,} bytes); a copy is in "
+            f"{path.parent.name}/ in your data folder."
+        )

@@ -1,0 +1,139 @@
+"""The planner, model and view, driven in the kernel without a browser."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backcare import paths
+from backcare.planner import PlannerModel, format_duration
+from backcare.prescription import PrescriptionError
+from backcare.routine import evening_session, save_routine
+from backcare.ui.planner import PlannerApp
+
+
+def test_format_duration() -> None:
+    assert format_duration(45) == "45 s"
+    assert format_duration(60) == "1 min"
+    assert format_duration(855) == "14 min 15 s"
+
+
+def test_model_defaults_to_all_groups_and_updates_duration(catalog) -> None:
+    model = PlannerModel(catalog)
+    assert model.routine.groups(catalog) == tuple(g.id for g in catalog.groups)
+    full = model.duration_seconds
+    assert full == evening_session(catalog).duration_seconds(catalog)
+    model.set_group("foot_calf", False)
+    assert model.duration_seconds < full
+    model.set_enabled("prone_cobra", False)
+    assert "prone_cobra" not in [i.exercise_id for i in model.routine.items]
+
+
+def test_model_refuses_out_of_range_and_keeps_state(catalog) -> None:
+    model = PlannerModel(catalog)
+    before = model.prescriptions
+    with pytest.raises(PrescriptionError, match="1-5"):
+        model.set_prescription("calf_stretch", sets=9)
+    assert model.prescriptions == before
+
+
+def test_no_group_means_no_routine(catalog) -> None:
+    model = PlannerModel(catalog)
+    for group in catalog.groups:
+        model.set_group(group.id, False)
+    assert model.routine is None and model.duration_seconds == 0
+    with pytest.raises(ValueError, match="at least one exercise"):
+        model.save()
+
+
+def test_app_builds_from_all_four_groups_shows_duration_and_saves(catalog) -> None:
+    app = PlannerApp(catalog)
+    assert "14 min 15 s" in app.duration.value
+    assert "Dead bug heel touch" in app.table.value
+    app.name.value = "Evening, all groups"
+    app.save_button.click()
+    assert app.messages.kind == "success"
+    (saved,) = paths.routines_dir().glob("*.json")
+    data = json.loads(saved.read_text())
+    assert data["name"] == "Evening, all groups"
+    assert len(data["items"]) == 9
+    assert app.saved.value == saved
+
+
+def test_group_toggle_hides_rows_and_changes_duration(catalog) -> None:
+    app = PlannerApp(catalog)
+    before = app.duration.value
+    app.group_boxes["upper_back"].value = False
+    assert app.duration.value != before
+    assert app.rows["prone_cobra"].layout.display == "none"
+    assert "Prone cobra" not in app.table.value
+
+
+def test_prescription_controls_write_to_the_model(catalog) -> None:
+    app = PlannerApp(catalog)
+    app.rows["calf_stretch"].fields["hold_seconds"].value = 60
+    assert app.model.prescriptions["calf_stretch"].hold_seconds == 60
+    app.rows["calf_stretch"].fields["sets"].value = 3
+    assert "sets 3" in app.rows["calf_stretch"].hint.value
+    app.rows["calf_stretch"].fields["sets"].value = 99  # a bounded control clamps
+    assert app.model.prescriptions["calf_stretch"].sets == 5
+
+
+def test_exercise_switch_off(catalog) -> None:
+    app = PlannerApp(catalog)
+    app.rows["lat_stretch"].enabled.value = False
+    assert "Kneeling lat stretch" not in app.table.value
+
+
+def test_hostile_name_is_escaped_and_saved_safely(catalog) -> None:
+    app = PlannerApp(catalog)
+    app.name.value = "<img src=x onerror=alert(1)>"
+    app.save_button.click()
+    assert "<img" not in app.messages.value
+    assert "&lt;img" in app.messages.value
+    (saved,) = paths.routines_dir().glob("*.json")
+    assert saved.parent == paths.routines_dir()
+
+
+def test_empty_name_gets_a_message_and_writes_nothing(catalog) -> None:
+    app = PlannerApp(catalog)
+    app.name.value = "   "
+    app.save_button.click()
+    assert app.messages.kind == "error" and "empty" in app.messages.text
+    assert not list(paths.routines_dir().glob("*.json"))
+
+
+def test_load_a_saved_routine_restores_controls(catalog) -> None:
+    routine = evening_session(catalog, ["upper_back"]).with_prescription("prone_cobra", reps=20)
+    save_routine(routine.renamed("Upper back only"))
+    app = PlannerApp(catalog)
+    app._refresh_saved()
+    app.load_button.click()
+    assert app.messages.kind == "success"
+    assert app.group_boxes["upper_back"].value and not app.group_boxes["foot_calf"].value
+    assert app.rows["prone_cobra"].fields["reps"].value == 20
+    assert app.name.value == "Upper back only"
+    app.reset_button.click()
+    assert all(box.value for box in app.group_boxes.values())
+
+
+def test_load_with_nothing_saved_says_so(catalog) -> None:
+    app = PlannerApp(catalog)
+    app.load_button.click()
+    assert app.messages.kind == "error" and "no saved routine" in app.messages.text
+
+
+def test_workday_schedule(catalog) -> None:
+    app = PlannerApp(catalog)
+    app.schedule_kind.value = "workday"
+    app.every_hours.value = 1.0
+    assert app.model.schedule.every_hours == 1.0
+    assert app.evening_time.layout.display == "none"
+    assert "every 1 hour" in app.schedule_text.value
+
+
+def test_two_apps_do_not_interfere(catalog) -> None:
+    first, second = PlannerApp(catalog), PlannerApp(catalog)
+    first.group_boxes["deep_core"].value = False
+    assert second.model.groups == tuple(g.id for g in catalog.groups)
