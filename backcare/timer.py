@@ -427,5 +427,7 @@ class SessionRecorder:
             ):
                 self.done_exercises.append(step.exercise_id)
         elif event.kind in (EventKind.FINISHED, EventKind.STOPPED):
+            if event.kind is EventKind.FINISHED and step is not None and step.kind is StepKind.DONE:
+                self.store.record_step(self.session_id, step.index, status="done")
             self.status = "completed" if event.kind is EventKind.FINISHED else "stopped"
             self.store.finish_session(self.session_id, status=self.status)

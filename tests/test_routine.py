@@ -119,7 +119,7 @@ def test_schedules() -> None:
     assert "weekdays" in work.describe()
     with pytest.raises(RoutineError, match="start before"):
         Schedule(ScheduleKind.WORKDAY, start=dt.time(17), end=dt.time(9))
-    with pytest.raises(RoutineError, match="0.5-4"):
+    with pytest.raises(RoutineError, match=r"0\.5-4"):
         Schedule(every_hours=12)
     with pytest.raises(RoutineError, match="weekdays"):
         Schedule(weekdays=(9,))
