@@ -534,6 +534,12 @@ def t_quantile_975(df: float) -> float:
     return _Z975
 
 
+def _signed(value: float) -> str:
+    """``+1.2``, ``-0.4`` or ``0.0`` (never ``-0.0``)."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """Mean discomfort in two groups of days (or weeks), with a 95 % interval for the gap.
@@ -580,8 +586,8 @@ class Comparison:
         )
         return (
             f"{self.label_a.capitalize()} were associated with {word} {self.label_b} "
-            f"({self.mean_a:.1f} against {self.mean_b:.1f}; difference {self.difference:+.1f} "
-            f"points, 95 % interval {self.ci_low:+.1f} to {self.ci_high:+.1f}; "
+            f"({self.mean_a:.1f} against {self.mean_b:.1f}; difference {_signed(self.difference)} "
+            f"points, 95 % interval {_signed(self.ci_low)} to {_signed(self.ci_high)}; "
             f"{self.n_a} and {self.n_b} {units}; {certainty})."
         )
 
