@@ -348,3 +348,24 @@ def test_upload_without_a_store_saves_the_file(catalog: Catalog) -> None:
     upload.upload.value = _upload_value(plan_file_bytes(routine))
     assert upload.messages.kind == "success"
     assert load_routine(upload.saved_path, catalog) == routine
+
+
+def test_unreadable_data_file_falls_back_to_a_temporary_store(
+    catalog: Catalog, data_dir: Path
+) -> None:
+    paths.store_path().write_bytes(b"this is not a database at all" * 100)
+    app = TrainerApp(catalog=catalog)
+    assert app.messages.kind == "error"
+    assert "temporary store" in app.messages.text
+    assert app.store.in_memory
+    _add(app.clients, "Ann")
+    assert [p.name for p in app.store.people()] == ["Ann"]
+    assert paths.store_path().read_bytes() == b"this is not a database at all" * 100
+
+
+def test_default_store_is_the_data_folder(catalog: Catalog, data_dir: Path) -> None:
+    app = TrainerApp(catalog=catalog)
+    _add(app.clients, "Ann")
+    app.store.close()
+    with Store() as reopened:
+        assert [p.name for p in reopened.people()] == ["Ann"]

@@ -169,11 +169,7 @@ class TrainerApp(widgets.VBox):
     def __init__(self, store: Any = None, catalog: Catalog | None = None) -> None:
         self.messages = Messages()
         self.catalog = catalog if catalog is not None else load_catalog()
-        if store is None:
-            from ..store import Store
-
-            store = Store()
-        self.store = store
+        self.store = store if store is not None else self._open_store()
         self._options: list[_Option] = []
         self.last_files: dict[str, Path] = {}
         self._build()
@@ -184,6 +180,18 @@ class TrainerApp(widgets.VBox):
         self.add_class("backcare-trainer")
 
     # -- building ------------------------------------------------------------------------
+    def _open_store(self) -> Any:
+        from ..store import Store, StoreOpenError
+
+        try:
+            return Store()
+        except StoreOpenError as exc:
+            self.messages.error(
+                f"{exc}. Working in a temporary store instead: clients and routines added "
+                "now are not kept after this session."
+            )
+            return Store(":memory:")
+
     def _build(self) -> None:
         self.clients = ClientManager(self.store)
         self.client_picker = ClientPicker(self.store, description="Client")
