@@ -1,0 +1,551 @@
+"""The discomfort log: a quick check-in form, recent entries, edit and delete with undo,
+and taking the data away (export) or bringing it back (import).
+
+:class:`CheckInLog` is the model: it talks to the store, keeps the undo stack and makes
+export files; it knows nothing of widgets. :class:`CheckInApp` is the view: it turns the
+form's values into calls on the model and shows what happened in its message area.
+Nothing is written when the form holds invalid input; the store's message is shown instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from .. import paths
+from ..store import ImportReport, InputError, Store, StoreOpenError
+from .common import Messages, download_link, esc
+from .people import PersonPicker
+
+__all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog", "ExportFile"]
+
+RECENT_ROWS = 12
+
+CONTEXT_LABELS: dict[str, str] = {
+    "daily": "Daily check-in",
+    "before": "Before a session",
+    "after": "After a session",
+}
+
+#: The three PEG items, asked in our own words (each 0-10).
+PEG_QUESTIONS: dict[str, tuple[str, str, str]] = {
+    "peg_pain": (
+        "Pain on average",
+        "over the past week",
+        "0 no pain · 10 as bad as you can imagine",
+    ),
+    "peg_enjoyment": (
+        "Getting in the way of enjoying life",
+        "over the past week",
+        "0 not at all · 10 completely",
+    ),
+    "peg_activity": (
+        "Getting in the way of everyday activity",
+        "over the past week",
+        "0 not at all · 10 completely",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """An export made for download and saved in the exports folder."""
+
+    filename: str
+    data: bytes
+    mime: str
+    saved_to: Path
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "person"
+
+
+class CheckInLog(traitlets.HasTraits):
+    """Check-ins of one store: add, edit, delete, undo, export and import.
+
+    ``changed`` is bumped after every write so views can observe it. The undo stack holds
+    the check-ins as they were before each delete or edit.
+    """
+
+    changed = traitlets.Int(0)
+    can_undo = traitlets.Bool(False)
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self._undo: list[tuple[str, dict[str, Any]]] = []
+
+    def _bump(self) -> None:
+        self.can_undo = bool(self._undo)
+        self.changed += 1
+
+    def add(self, person_id: int, discomfort: int, **fields: Any) -> int:
+        checkin_id = self.store.add_checkin(person_id, discomfort, **fields)
+        self._bump()
+        return checkin_id
+
+    def edit(self, checkin_id: int, **fields: Any) -> None:
+        before = self.store.update_checkin(checkin_id, **fields)
+        self._undo.append(("edit", before))
+        self._bump()
+
+    def delete(self, checkin_id: int) -> dict[str, Any]:
+        row = self.store.delete_checkin(checkin_id)
+        self._undo.append(("delete", row))
+        self._bump()
+        return row
+
+    def undo(self) -> str:
+        """Undo the last delete or edit; returns what was undone ("delete" or "edit")."""
+        if not self._undo:
+            raise InputError("there is nothing to undo")
+        action, row = self._undo[-1]
+        self.store.restore_checkin(row)
+        self._undo.pop()
+        self._bump()
+        return action
+
+    def recent(self, person_id: int | None, limit: int = RECENT_ROWS) -> pd.DataFrame:
+        """A person's latest check-ins, newest first."""
+        if person_id is None:
+            return self.store.checkins_frame().iloc[0:0]
+        frame = self.store.checkins_frame(person_id)
+        return frame.iloc[::-1].head(limit).reset_index(drop=True)
+
+    def export(self, kind: str, person_id: int | None = None) -> ExportFile:
+        """Make an export (``"zip"`` or ``"json"``) of one person or everyone, and save it."""
+        if kind not in ("zip", "json"):
+            raise InputError(f"exports are 'zip' or 'json', not {kind!r}")
+        who = "everyone" if person_id is None else _slug(self.store.person(person_id).name)
+        stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        filename = f"backcare-{who}-{stamp}.{kind}"
+        if kind == "zip":
+            data, mime = self.store.export_zip(person_id), "application/zip"
+        else:
+            data, mime = self.store.export_json(person_id), "application/json"
+        target = paths.exports_dir() / filename
+        target.write_bytes(data)
+        return ExportFile(filename, data, mime, target)
+
+    def import_file(self, data: bytes, filename: str) -> ImportReport:
+        report = self.store.import_bytes(data, filename)
+        self._bump()
+        return report
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    """The recent entries as an escaped HTML table."""
+    if frame.empty:
+        return '<p class="backcare-empty"><i>No check-ins yet for this person.</i></p>'
+    head = "".join(
+        f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
+        for h in ("When", "Discomfort", "PEG", "Context", "Note")
+    )
+    rows = []
+    for row in frame.itertuples(index=False):
+        peg = "" if pd.isna(row.peg) else f"{row.peg:.1f}"
+        note = esc(row.note).replace("\n", "<br>")
+        cells = (
+            esc(f"{row.at:%a %d %b %Y %H:%M}"),
+            esc(f"{row.discomfort}/10"),
+            esc(peg),
+            esc(CONTEXT_LABELS.get(row.context, row.context)),
+            note,
+        )
+        rows.append(
+            "<tr>"
+            + "".join(f"<td style='padding:2px 8px;vertical-align:top'>{c}</td>" for c in cells)
+            + "</tr>"
+        )
+    return (
+        '<table class="backcare-checkins" style="border-collapse:collapse">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _entry_label(row: Any) -> str:
+    note = " ".join(str(row.note).split())
+    note = (note[:30] + "…") if len(note) > 30 else note
+    label = f"{row.at:%d %b %H:%M} · {row.discomfort}/10"
+    return f"{label} · {note}" if note else label
+
+
+class CheckInApp(widgets.VBox):
+    """The check-in form with its recent entries, export and import."""
+
+    def __init__(self, store: Store | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("backcare-log")
+        self.open_error = ""
+        if store is None:
+            try:
+                store = Store()
+            except StoreOpenError as exc:
+                # Show the problem; keep the file as it is and write nothing anywhere.
+                self.open_error = str(exc)
+                store = Store(":memory:")
+        self.store = store
+        if not self.store.people() and not self.store.is_demo:
+            self.store.default_person()
+        self.model = CheckInLog(self.store)
+        self.editing_id: int | None = None
+        self._time_touched = False
+        self._resetting = False
+        self._build()
+        self._wire()
+        self.reset_form()
+        self.refresh()
+        if self.open_error:
+            self._lock(self.open_error)
+
+    def _lock(self, reason: str) -> None:
+        """Disable everything that would write, and say why."""
+        for control in (
+            self.submit,
+            self.edit_button,
+            self.delete_button,
+            self.undo_button,
+            self.export_zip_button,
+            self.export_json_button,
+            self.upload,
+        ):
+            control.disabled = True
+        self.messages.error(f"The log cannot be opened, so nothing can be saved: {reason}")
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.messages = Messages()
+        self.title = widgets.HTML("<h3 style='margin:4px 0'>How is your back right now?</h3>")
+        self.person = PersonPicker(self.store)
+
+        self.discomfort = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=10,
+            step=1,
+            description="Discomfort",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
+        self.discomfort.add_class("backcare-discomfort")
+        self.anchors = widgets.HTML(
+            "<div class='backcare-anchors' style='display:flex;justify-content:space-between;"
+            "width:420px;font-size:90%;color:#555'>"
+            "<span>0 = no pain at all</span><span>10 = the worst pain you can imagine</span>"
+            "</div>"
+        )
+
+        self.peg_include = widgets.Checkbox(
+            value=False, description="Answer the three PEG questions too", indent=False
+        )
+        self.peg_include.add_class("backcare-peg-include")
+        self.peg_sliders: dict[str, widgets.IntSlider] = {}
+        peg_rows: list[widgets.Widget] = [
+            widgets.HTML(
+                "<small>Three short questions about the past week, each from 0 to 10; "
+                "their average is your PEG score.</small>"
+            ),
+            self.peg_include,
+        ]
+        for key, (question, period, anchors) in PEG_QUESTIONS.items():
+            slider = widgets.IntSlider(
+                value=0,
+                min=0,
+                max=10,
+                description=question,
+                continuous_update=False,
+                disabled=True,
+                style={"description_width": "260px"},
+                layout=widgets.Layout(width="560px"),
+            )
+            slider.add_class(f"backcare-{key.replace('_', '-')}")
+            self.peg_sliders[key] = slider
+            peg_rows += [slider, widgets.HTML(f"<small>{esc(period)}: {esc(anchors)}</small>")]
+        self.peg_box = widgets.Accordion(children=[widgets.VBox(peg_rows)], selected_index=None)
+        self.peg_box.set_title(0, "PEG questions (optional)")
+        self.peg_box.add_class("backcare-peg")
+
+        self.note = widgets.Textarea(
+            placeholder="Anything worth remembering (optional, up to 1,000 characters)",
+            description="Note",
+            layout=widgets.Layout(width="560px", height="60px"),
+        )
+        self.note.add_class("backcare-note")
+        self.date = widgets.DatePicker(description="Date")
+        self.date.add_class("backcare-date")
+        self.time = widgets.TimePicker(description="Time", step=60)
+        self.time.add_class("backcare-time")
+        self.now_button = widgets.Button(description="Now", tooltip="Set the date and time to now")
+        self.context = widgets.ToggleButtons(
+            options=[(label, key) for key, label in CONTEXT_LABELS.items()],
+            value="daily",
+            style={"button_width": "140px"},
+        )
+        self.context.add_class("backcare-context")
+
+        self.submit = widgets.Button(description="Save check-in", button_style="primary")
+        self.submit.add_class("backcare-submit")
+        self.cancel_edit = widgets.Button(description="Cancel edit", layout={"display": "none"})
+        self.cancel_edit.add_class("backcare-cancel-edit")
+
+        self.table = widgets.HTML()
+        self.table.add_class("backcare-recent")
+        self.entries = widgets.Dropdown(description="Entry", layout=widgets.Layout(width="420px"))
+        self.entries.add_class("backcare-entries")
+        self.edit_button = widgets.Button(description="Edit", icon="pencil")
+        self.edit_button.add_class("backcare-edit")
+        self.delete_button = widgets.Button(description="Delete", icon="trash")
+        self.delete_button.add_class("backcare-delete")
+        self.undo_button = widgets.Button(description="Undo", icon="undo", disabled=True)
+        self.undo_button.add_class("backcare-undo")
+
+        self.export_scope = widgets.ToggleButtons(
+            options=[("This person", "person"), ("Everyone", "all")], value="person"
+        )
+        self.export_scope.add_class("backcare-export-scope")
+        self.export_zip_button = widgets.Button(description="CSV files (zip)", icon="download")
+        self.export_zip_button.add_class("backcare-export-zip")
+        self.export_json_button = widgets.Button(description="JSON file", icon="download")
+        self.export_json_button.add_class("backcare-export-json")
+        self.export_links = widgets.HTML()
+        self.export_links.add_class("backcare-export-links")
+        self.upload = widgets.FileUpload(
+            accept=".json,.zip", multiple=False, description="Import a file"
+        )
+        self.upload.add_class("backcare-import")
+        self.import_details = widgets.HTML()
+        self.import_details.add_class("backcare-import-details")
+
+        form = widgets.VBox(
+            [
+                self.person,
+                widgets.VBox([self.discomfort, self.anchors]),
+                self.peg_box,
+                self.note,
+                widgets.HBox([self.date, self.time, self.now_button]),
+                self.context,
+                widgets.HBox([self.submit, self.cancel_edit]),
+            ]
+        )
+        form.add_class("backcare-checkin-form")
+        recent = widgets.VBox(
+            [
+                widgets.HTML("<h4 style='margin:8px 0 4px'>Recent entries</h4>"),
+                self.table,
+                widgets.HBox(
+                    [self.entries, self.edit_button, self.delete_button, self.undo_button]
+                ),
+            ]
+        )
+        data = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h4 style='margin:8px 0 4px'>Take your data with you</h4>"
+                    "<small>Online copies (such as Binder) forget everything when they close: "
+                    "download an export to keep, and import it next time.</small>"
+                ),
+                widgets.HBox([self.export_scope, self.export_zip_button, self.export_json_button]),
+                self.export_links,
+                self.upload,
+                self.import_details,
+            ]
+        )
+        self.children = [self.title, form, self.messages, recent, data]
+
+    # -- wiring --------------------------------------------------------------------------
+    def _wire(self) -> None:
+        guard = self.messages.guard
+        self.submit.on_click(guard(self._on_submit))
+        self.cancel_edit.on_click(guard(lambda _: self.reset_form()))
+        self.now_button.on_click(guard(lambda _: self._set_now()))
+        self.edit_button.on_click(guard(self._on_edit))
+        self.delete_button.on_click(guard(self._on_delete))
+        self.undo_button.on_click(guard(self._on_undo))
+        self.export_zip_button.on_click(guard(lambda _: self._on_export("zip")))
+        self.export_json_button.on_click(guard(lambda _: self._on_export("json")))
+        self.upload.observe(guard(self._on_upload), names="value")
+        self.peg_include.observe(guard(self._on_peg_include), names="value")
+        self.person.observe(guard(lambda _: self._on_person()), names="person_id")
+        self.date.observe(self._on_time_edit, names="value")
+        self.time.observe(self._on_time_edit, names="value")
+        self.model.observe(lambda _: self.refresh(), names="changed")
+        traitlets.dlink((self.model, "can_undo"), (self.undo_button, "disabled"), lambda c: not c)
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def person_id(self) -> int | None:
+        return self.person.person_id
+
+    def _set_now(self) -> None:
+        now = dt.datetime.now().astimezone()
+        self._resetting = True
+        try:
+            self.date.value = now.date()
+            self.time.value = now.time().replace(second=0, microsecond=0)
+        finally:
+            self._resetting = False
+        self._time_touched = False
+
+    def _on_time_edit(self, _change: dict[str, Any]) -> None:
+        if not self._resetting:
+            self._time_touched = True
+
+    def _on_peg_include(self, change: dict[str, Any]) -> None:
+        for slider in self.peg_sliders.values():
+            slider.disabled = not change["new"]
+
+    def reset_form(self) -> None:
+        """Empty the form for a new check-in at the current time."""
+        self.editing_id = None
+        self.discomfort.value = 0
+        self.peg_include.value = False
+        for slider in self.peg_sliders.values():
+            slider.value = 0
+        self.note.value = ""
+        self.context.value = "daily"
+        self._set_now()
+        self.submit.description = "Save check-in"
+        self.cancel_edit.layout.display = "none"
+
+    def _form_at(self) -> dt.datetime:
+        """The entry's time: now, unless the date or time was changed by hand."""
+        if not self._time_touched and self.editing_id is None:
+            return dt.datetime.now().astimezone()
+        if self.date.value is None or self.time.value is None:
+            raise InputError("please give both a date and a time")
+        return dt.datetime.combine(self.date.value, self.time.value).astimezone()
+
+    def _form_fields(self) -> dict[str, Any]:
+        peg = (
+            tuple(slider.value for slider in self.peg_sliders.values())
+            if self.peg_include.value
+            else None
+        )
+        return {
+            "at": self._form_at(),
+            "peg": peg,
+            "note": self.note.value,
+            "context": self.context.value,
+        }
+
+    def _require_person(self) -> int:
+        if self.person_id is None:
+            raise InputError("choose whose entry this is first (add a person if the list is empty)")
+        return self.person_id
+
+    def refresh(self) -> None:
+        """Redraw the recent entries of the chosen person."""
+        frame = self.model.recent(self.person_id)
+        self.table.value = _table_html(frame)
+        current = self.entries.value
+        options = [(_entry_label(row), int(row.checkin_id)) for row in frame.itertuples()]
+        self.entries.options = options
+        ids = [value for _, value in options]
+        self.entries.value = current if current in ids else (ids[0] if ids else None)
+        has_entries = bool(ids)
+        self.edit_button.disabled = self.delete_button.disabled = not has_entries
+
+    # -- callbacks -----------------------------------------------------------------------
+    def _on_person(self) -> None:
+        if self.editing_id is not None:
+            self.reset_form()
+        self.refresh()
+
+    def _on_submit(self, _button: Any = None) -> None:
+        person_id = self._require_person()
+        fields = self._form_fields()
+        discomfort = self.discomfort.value
+        if self.editing_id is not None:
+            self.model.edit(self.editing_id, discomfort=discomfort, **fields)
+            self.messages.success("Changes saved. Undo puts the entry back as it was.")
+        else:
+            self.model.add(person_id, discomfort, **fields)
+            at = fields["at"]
+            self.messages.success(f"Saved: {discomfort}/10 at {at:%H:%M} on {at:%a %d %b}.")
+        self.reset_form()
+
+    def _on_edit(self, _button: Any = None) -> None:
+        if self.entries.value is None:
+            raise InputError("choose an entry to edit")
+        row = self.store.checkin(self.entries.value)
+        self.editing_id = row["id"]
+        local = row["at"].astimezone()
+        self._resetting = True
+        try:
+            self.date.value = local.date()
+            self.time.value = local.time().replace(second=0, microsecond=0)
+        finally:
+            self._resetting = False
+        self.discomfort.value = row["discomfort"]
+        has_peg = row["peg_pain"] is not None
+        self.peg_include.value = has_peg
+        for key, slider in self.peg_sliders.items():
+            slider.value = row[key] if has_peg else 0
+        self.note.value = row["note"]
+        self.context.value = row["context"]
+        self.submit.description = "Save changes"
+        self.cancel_edit.layout.display = None
+        self.messages.info("Editing the chosen entry: change it and press Save changes.")
+
+    def _on_delete(self, _button: Any = None) -> None:
+        if self.entries.value is None:
+            raise InputError("choose an entry to delete")
+        if self.editing_id == self.entries.value:
+            self.reset_form()
+        row = self.model.delete(self.entries.value)
+        self.messages.info(
+            f"Deleted the entry of {row['at']:%d %b %H:%M} ({row['discomfort']}/10). "
+            "Press Undo to bring it back."
+        )
+
+    def _on_undo(self, _button: Any = None) -> None:
+        action = self.model.undo()
+        self.messages.success(
+            "The deleted entry is back." if action == "delete" else "The edit was undone."
+        )
+
+    def _on_export(self, kind: str) -> None:
+        person_id = self._require_person() if self.export_scope.value == "person" else None
+        export = self.model.export(kind, person_id)
+        link = download_link(export.data, export.filename, export.mime)
+        self.export_links.value = (
+            f"<div>{link} <small>(also saved as {esc(export.saved_to)})</small></div>"
+        )
+        self.messages.success(f"Export ready: {export.filename}.")
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        try:
+            self.import_bytes(bytes(upload["content"]), str(upload["name"]))
+        finally:
+            self.upload.value = ()
+
+    def import_bytes(self, data: bytes, filename: str) -> ImportReport:
+        """Import an export file and show its report (used by the upload button)."""
+        self.import_details.value = ""
+        report = self.model.import_file(data, filename)
+        self.person.refresh()
+        self.refresh()
+        if report.rejected:
+            items = "".join(f"<li>{esc(line)}</li>" for line in report.details()[:50])
+            more = len(report.rejected) - 50
+            extra = f"<li>… and {more} more</li>" if more > 0 else ""
+            self.import_details.value = f"<ul class='backcare-rejected'>{items}{extra}</ul>"
+            self.messages.error(report.summary())
+        else:
+            self.messages.success(report.summary())
+        return report
