@@ -20,7 +20,8 @@ from backcare.routine import (
     workday_break,
 )
 from backcare.store import Store
-from backcare.ui.clients import ClientManager, ClientPicker
+from backcare.ui.clients import ClientManager
+from backcare.ui.people import PersonPicker
 from backcare.ui.trainer import RoutineUpload, TrainerApp, plan_file_bytes
 
 HOSTILE = "<script>alert(1)</script>"
@@ -52,7 +53,7 @@ def _upload_value(data: bytes, name: str = "plan.json") -> tuple[dict, ...]:
 # -- clients ---------------------------------------------------------------------------------
 def test_add_rename_and_pickers_follow(store: Store) -> None:
     manager = ClientManager(store)
-    picker = ClientPicker(store)
+    picker = PersonPicker(store)
     manager.add_picker(picker)
     _add(manager, "  Ann   Lee ")
     assert [p.name for p in store.people()] == ["Ann Lee"]
@@ -100,7 +101,7 @@ def test_hostile_name_is_escaped(store: Store) -> None:
 
 def test_archive_hides_keeps_data_and_undo(store: Store, catalog: Catalog) -> None:
     manager = ClientManager(store)
-    picker = ClientPicker(store)
+    picker = PersonPicker(store)
     manager.add_picker(picker)
     _add(manager, "Ann")
     _add(manager, "Bob")

@@ -4,9 +4,9 @@
 from every picker but keeps all their routines, sessions and check-ins; it can be undone
 at once, or later by showing archived people and choosing "Bring back".
 
-:class:`ClientPicker` is a "whose data" drop-down of the active people. The manager
-refreshes every picker registered with :meth:`ClientManager.add_picker` (any widget with a
-``refresh()`` method, such as the shared person picker) after each change.
+After each change the manager refreshes every picker registered with
+:meth:`ClientManager.add_picker` (any widget with a ``refresh()`` method, above all the shared
+"whose data" :class:`backcare.ui.people.PersonPicker`), so archived people drop out of them.
 
 Names are checked by the store (not empty, at most 80 characters, no control characters);
 the manager also refuses a name that another person already has. Names appear only as
@@ -24,48 +24,11 @@ import traitlets
 from ..routine import RoutineError, validate_name
 from .common import Messages, esc
 
-__all__ = ["ClientManager", "ClientPicker"]
+__all__ = ["ClientManager"]
 
 
 class _Refreshable(Protocol):
     def refresh(self) -> None: ...
-
-
-class ClientPicker(widgets.Dropdown):
-    """The active people of a store; ``person_id`` is the chosen one (``None`` if nobody)."""
-
-    person_id = traitlets.Int(None, allow_none=True)
-
-    def __init__(self, store: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("description", "Client")
-        super().__init__(**kwargs)
-        self.store = store
-        self.add_class("backcare-person")
-        self.observe(self._on_value, names="value")
-        self.refresh()
-
-    def _on_value(self, change: dict[str, Any]) -> None:
-        self.person_id = change["new"]
-
-    def refresh(self) -> None:
-        """Reload the people, keeping the choice while that person is still active."""
-        current = self.value
-        people = self.store.people()
-        self.options = [(p.name, p.id) for p in people]
-        ids = [p.id for p in people]
-        if current in ids:
-            self.value = current
-        elif ids:
-            self.value = ids[0]
-        else:
-            self.value = None
-        self.person_id = self.value
-
-    def select(self, person_id: int) -> None:
-        """Choose a person by id (refreshing first if they were added elsewhere)."""
-        if person_id not in [value for _, value in self.options]:
-            self.refresh()
-        self.value = person_id
 
 
 class ClientManager(widgets.VBox):

@@ -41,8 +41,9 @@ from ..routine import (
     save_routine,
     workday_break,
 )
-from .clients import ClientManager, ClientPicker
+from .clients import ClientManager
 from .common import Messages, download_link, esc
+from .people import PersonPicker
 
 __all__ = ["RoutineUpload", "TrainerApp", "plan_file_bytes", "plan_filename", "templates"]
 
@@ -194,7 +195,7 @@ class TrainerApp(widgets.VBox):
 
     def _build(self) -> None:
         self.clients = ClientManager(self.store)
-        self.client_picker = ClientPicker(self.store, description="Client")
+        self.client_picker = PersonPicker(self.store, description="Client")
         self.clients.add_picker(self.client_picker)
         self.routine_choice = widgets.Dropdown(description="Routine")
         self.routine_choice.add_class("backcare-trainer-routine")
