@@ -446,3 +446,42 @@ def test_bad_tones_are_refused(notes, volume) -> None:
 
 def test_format_clock() -> None:
     assert [format_clock(s) for s in (0, 9, 60, 75, 600)] == ["0", "9", "1:00", "1:15", "10:00"]
+
+
+def test_steps_done_before_a_kernel_dies_are_kept(catalog: Catalog, clock: FakeClock, loop) -> None:
+    store = Store()  # the real file in the data folder
+    app = SessionApp(store=store, catalog=catalog, clock=clock, loop=loop)
+    app.start_button.click()
+    clock.now += 5 + 60 + 5 + 30  # get ready, left foot, switch, half the right foot
+    app.refresh()
+    store.close()  # the kernel dies: no stop, no close
+    reopened = Store()
+    steps = reopened.steps_frame()
+    assert list(steps.loc[steps.status == "done", "step_index"]) == [0, 1, 2]
+    assert list(reopened.sessions_frame()["status"]) == ["started"]
+    reopened.close()
+
+
+def test_changing_the_person_lists_their_saved_routines(
+    store: Store, catalog: Catalog, clock: FakeClock, loop
+) -> None:
+    ann, bob = store.add_person("Ann"), store.add_person("Bob")
+    store.save_routine(ann.id, from_groups(catalog, ["upper_back"], name="Ann's upper back"))
+    store.save_routine(bob.id, from_groups(catalog, ["deep_core"], name="Bob's core"))
+    app = SessionApp(store=store, catalog=catalog, clock=clock, loop=loop)
+    app.person_picker.value = ann.id
+    assert app.routine.name == "Ann's upper back"
+    app.person_picker.value = bob.id
+    labels = [label for label, _ in app.routine_choice.options]
+    assert any("Bob's core" in label for label in labels)
+    assert not any("Ann's" in label for label in labels)
+    app.start_button.click()
+    assert list(store.sessions_frame()["person_id"]) == [bob.id]
+
+
+def test_without_an_event_loop_the_view_says_so(store: Store, catalog: Catalog) -> None:
+    app = SessionApp(store=store, catalog=catalog)
+    app.start_button.click()
+    assert app.timer.state is TimerState.RUNNING
+    assert app.driver.task is None
+    assert "event loop" in app.messages.text

@@ -233,6 +233,7 @@ class SessionApp(widgets.VBox):
         self._sound_variant = 0
         self._flash_variant = 0
         self._pending_sound: bytes | None = None
+        self._tones: dict[tuple[str, int], bytes] = {}  # made once, before any countdown
         self._last_snapshot: Snapshot | None = None
         self.driver = TimerDriver(self.refresh, self._on_driver_error, clock)
 
@@ -476,6 +477,7 @@ class SessionApp(widgets.VBox):
             self.recorder = SessionRecorder(self.store, self.person_id, self.routine, self.catalog)
             self.timer.subscribe(self.recorder)
         self.timer.subscribe(self._on_event)
+        self._make_tones()
         self.timer.start()
         self._kick()
 
@@ -524,6 +526,11 @@ class SessionApp(widgets.VBox):
         """Show the change now and make sure the driver is running."""
         self.refresh()
         loop = self._event_loop()
+        if loop is None and self.timer is not None and self.timer.state is TimerState.RUNNING:
+            self.messages.info(
+                "No event loop is running here, so the countdown only moves when the view is "
+                "refreshed; in Jupyter it runs by itself."
+            )
         if loop is not None and self.timer is not None:
             if self.timer.state is TimerState.FINISHED:
                 self.driver.cancel()
@@ -540,12 +547,19 @@ class SessionApp(widgets.VBox):
             return None
 
     # -- events and drawing -----------------------------------------------------------------
+    def _make_tones(self) -> None:
+        """Make the tones now, so no step change waits for a tone to be computed."""
+        if not self._tones:
+            for variant in (0, 1):
+                self._tones["beep", variant] = step_beep(variant)
+                self._tones["chime", variant] = finish_chime(variant)
+
     def _on_event(self, event: TimerEvent) -> None:
         if event.kind is EventKind.STEP_STARTED:
-            self._pending_sound = step_beep(self._sound_variant)
+            self._pending_sound = self._tones.get(("beep", self._sound_variant % 2))
             self._flash_variant += 1
         elif event.kind is EventKind.FINISHED:
-            self._pending_sound = finish_chime(self._sound_variant)
+            self._pending_sound = self._tones.get(("chime", self._sound_variant % 2))
         if event.kind in (EventKind.FINISHED, EventKind.STOPPED):
             self._offer_checkin()
 
