@@ -1,0 +1,372 @@
+"""The progress dashboard: discomfort trends against adherence, for one person at a time.
+
+:class:`ProgressModel` (no widgets) reads the store, picks the date range and runs the
+analysis (:mod:`backcare.analysis`); :class:`ProgressApp` is the view: a person picker, a
+range picker, the charts (drawn once, re-rendered in place into the same image widgets), the
+summary in plain words, downloads and the trainer overview.
+
+When the user's store holds no check-ins and no sessions yet, the dashboard shows the bundled
+demo data (:meth:`Store.demo`, an in-memory copy), says so at the top, and never writes it
+into the user's store. "Refresh" looks again, so the user's own data appears once they log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from .. import analysis
+from ..catalog import Catalog, CatalogError, load_catalog
+from ..charts import CalendarHeatmap, GroupAdherenceChart, ProgressFigure
+from ..store import Store, StoreOpenError
+from .common import Messages, download_link, esc
+from .people import PersonPicker
+
+__all__ = ["RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
+
+RANGES: dict[str, tuple[str, int | None, str]] = {
+    # key: (label in the menu, days or None for everything, opening of the summary)
+    "4w": ("Last 4 weeks", 28, "In the last 4 weeks"),
+    "12w": ("Last 12 weeks", 84, "In the last 12 weeks"),
+    "all": ("Everything logged", None, "Over everything logged"),
+}
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """Everything the dashboard shows for one person and range."""
+
+    person_id: int | None
+    person_name: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    trend: pd.DataFrame
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    change: analysis.ChangeResult
+    association: analysis.Association
+    per_group: pd.DataFrame
+    per_exercise: pd.DataFrame
+    sentences: list[str]
+
+    def table(self) -> pd.DataFrame:
+        """The numbers shown, one row a day (the CSV download)."""
+        return analysis.daily_table(self.trend, self.daily)
+
+
+class ProgressModel(traitlets.HasTraits):
+    """Reads a store and computes :class:`ProgressReport`s; knows nothing of widgets."""
+
+    person_id = traitlets.Int(None, allow_none=True)
+    range_key = traitlets.Unicode("4w")
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        *,
+        today: dt.date | None = None,
+        rule: analysis.ImportantChangeRule = analysis.IMPORTANT_CHANGE,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.rule = rule
+        self._today = today
+        self.reload()
+
+    @traitlets.validate("range_key")
+    def _valid_range(self, proposal: dict[str, Any]) -> str:
+        if proposal["value"] not in RANGES:
+            raise traitlets.TraitError(f"unknown range {proposal['value']!r}")
+        return proposal["value"]
+
+    def reload(self) -> None:
+        """Read the store's frames again (after new check-ins or sessions)."""
+        self.checkins = self.store.checkins_frame()
+        self.sessions = self.store.sessions_frame()
+        self.steps = self.store.steps_frame()
+        self.people = self.store.people()
+
+    @property
+    def today(self) -> pd.Timestamp:
+        """The last day of every range: today, or for demo data its last day with data."""
+        if self.store.is_demo or self._today is None:
+            days = [analysis.day_of(self.checkins["at"]).max()] if len(self.checkins) else []
+            if len(self.sessions):
+                days.append(analysis.day_of(self.sessions["started_at"]).max())
+            last = max((d for d in days if not pd.isna(d)), default=None)
+            if self.store.is_demo and last is not None:
+                return last
+            today = pd.Timestamp(self._today or dt.date.today())
+            return max(today, last) if last is not None else today
+        return pd.Timestamp(self._today)
+
+    def _plan(self, person_id: int) -> list[Any]:
+        return self.store.routines(person_id, self.catalog)
+
+    def report(self) -> ProgressReport:
+        """The numbers for the chosen person and range."""
+        person_id = self.person_id
+        names = {p.id: p.name for p in self.people}
+        mine_c = self.checkins.loc[self.checkins["person_id"] == person_id]
+        mine_s = self.sessions.loc[self.sessions["person_id"] == person_id]
+        mine_st = self.steps.loc[self.steps["person_id"] == person_id]
+        _label, days, period = RANGES[self.range_key]
+        end = self.today
+        first = analysis.first_activity_day(mine_s, mine_c)
+        start = first if first is not None else end
+        if days is not None:
+            start = max(start, end - pd.Timedelta(days=days - 1))
+        start = min(start, end)
+        plan = self._plan(person_id) if person_id is not None else []
+        in_range_c = mine_c.loc[analysis.day_of(mine_c["at"]).between(start, end)]
+        in_range_s = mine_s.loc[analysis.day_of(mine_s["started_at"]).between(start, end)]
+        in_range_st = mine_st.loc[mine_st["session_id"].isin(in_range_s["session_id"])]
+        trend = analysis.discomfort_trend(in_range_c, start, end)
+        daily = analysis.adherence(in_range_s, plan, start, end)
+        weekly = analysis.adherence(in_range_s, plan, start, end, by="week")
+        change = analysis.important_change(trend, self.rule)
+        assoc = analysis.association(in_range_c, in_range_s, plan, start, end)
+        sentences = analysis.summary_sentences(daily, change, assoc, period=period)
+        return ProgressReport(
+            person_id=person_id,
+            person_name=names.get(person_id, "") if person_id is not None else "",
+            start=start,
+            end=end,
+            trend=trend,
+            daily=daily,
+            weekly=weekly,
+            change=change,
+            association=assoc,
+            per_group=analysis.by_group(in_range_st, in_range_s, in_range_c),
+            per_exercise=analysis.by_exercise(in_range_st, in_range_s, in_range_c),
+            sentences=sentences,
+        )
+
+    def overview(self) -> pd.DataFrame:
+        """The trainer overview: one row a person, over the last 4 weeks."""
+        plans = {p.id: self._plan(p.id) for p in self.people}
+        return analysis.trainer_overview(
+            self.people, self.checkins, self.sessions, plans, self.today, rule=self.rule
+        )
+
+
+def _overview_html(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "<p>No people yet.</p>"
+    rows = []
+    for row in frame.itertuples(index=False):
+        last = "none yet" if pd.isna(row.last_session) else f"{row.last_session:%d %b %Y}"
+        if row.planned_4w:
+            sessions = f"{row.done_4w} of {row.planned_4w} ({row.adherence_4w:.0%})"
+        else:
+            sessions = f"{row.done_4w} (none planned)"
+        if math.isfinite(row.change_points):
+            percent = f", {row.change_percent:+.0f} %" if math.isfinite(row.change_percent) else ""
+            change = f"{row.change_points:+.1f} points{percent}"
+        else:
+            change = "–"
+        rows.append(
+            f"<tr><td>{esc(row.name)}</td><td>{esc(last)}</td>"
+            f"<td>{esc(sessions.replace('%', ' %'))}</td><td>{esc(change)}</td>"
+            f"<td>{esc(row.flag)}</td></tr>"
+        )
+    return (
+        '<table class="backcare-table backcare-progress-overview-table">'
+        "<tr><th>person</th><th>last session</th><th>sessions, last 4 weeks</th>"
+        "<th>discomfort change from baseline</th><th>flag</th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+class ProgressApp(widgets.VBox):
+    """The dashboard view: pickers, charts, plain words, downloads, trainer overview."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        catalog: Catalog | None = None,
+        *,
+        today: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.messages = Messages()
+        self._today = today
+        try:
+            self.catalog = catalog or load_catalog()
+        except CatalogError as exc:
+            self.messages.error(f"Your own exercises could not be read ({exc}); using the nine.")
+            self.catalog = load_catalog(include_user=False)
+        self.user_store: Store | None = None
+        try:
+            self.user_store = store if store is not None else Store()
+        except StoreOpenError as exc:
+            self.messages.error(str(exc))
+
+        # charts: each drawn once, re-rendered into its own image widget
+        self.progress_chart = ProgressFigure()
+        self.calendar_chart = CalendarHeatmap()
+        self.group_chart = GroupAdherenceChart([(g.id, g.name) for g in self.catalog.groups])
+
+        self.banner = widgets.HTML()
+        self.banner.add_class("backcare-progress-banner")
+        self.range_picker = widgets.Dropdown(
+            options=[(label, key) for key, (label, _, _) in RANGES.items()],
+            value="4w",
+            description="Period",
+        )
+        self.range_picker.add_class("backcare-progress-range")
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button.add_class("backcare-progress-refresh")
+        self.summary = widgets.HTML()
+        self.summary.add_class("backcare-progress-summary")
+        self.progress_image = widgets.Image(format="png", layout={"max_width": "900px"})
+        self.progress_image.add_class("backcare-progress-figure")
+        self.calendar_image = widgets.Image(format="png", layout={"max_width": "900px"})
+        self.calendar_image.add_class("backcare-progress-calendar")
+        self.group_image = widgets.Image(format="png", layout={"max_width": "900px"})
+        self.group_image.add_class("backcare-progress-groups")
+        self.downloads = widgets.HTML()
+        self.downloads.add_class("backcare-progress-downloads")
+        self.overview_html = widgets.HTML()
+        self.overview_html.add_class("backcare-progress-overview")
+
+        self.model: ProgressModel | None = None
+        self.picker: PersonPicker | None = None
+        self.report: ProgressReport | None = None
+        self._links: list[Any] = []
+        self.controls = widgets.HBox([self.range_picker, self.refresh_button])
+        super().__init__(
+            [
+                self.banner,
+                self.controls,
+                self.messages,
+                self.summary,
+                self.progress_image,
+                self.calendar_image,
+                self.group_image,
+                self.downloads,
+                widgets.HTML("<h4>Trainer overview</h4>"),
+                self.overview_html,
+            ],
+            **kwargs,
+        )
+        self.add_class("backcare-progress")
+        self.refresh_button.on_click(self.messages.guard(self._on_refresh))
+        self._attach_source()
+
+    # -- data source ----------------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        return self.model is not None and self.model.store.is_demo
+
+    def _choose_store(self) -> Store | None:
+        """The user's store when it holds anything, else the demo (in memory)."""
+        store = self.user_store
+        if store is not None and (len(store.checkins_frame()) or len(store.sessions_frame())):
+            return store
+        try:
+            return Store.demo()
+        except (FileNotFoundError, ValueError) as exc:
+            self.messages.error(f"The demo data could not be loaded: {exc}")
+            return store
+
+    def _attach_source(self) -> None:
+        store = self._choose_store()
+        if store is None:
+            return
+        for link in self._links:
+            link.unlink()
+        self._links = []
+        if self.model is not None and self.model.store.is_demo and self.model.store is not store:
+            self.model.store.close()
+        self.model = ProgressModel(store, self.catalog, today=self._today)
+        self.picker = PersonPicker(store)
+        self.picker.add_class("backcare-progress-person")
+        self.controls.children = (self.picker, self.range_picker, self.refresh_button)
+        self.model.person_id = self.picker.person_id
+        self._links = [
+            traitlets.link((self.picker, "person_id"), (self.model, "person_id")),
+            traitlets.link((self.range_picker, "value"), (self.model, "range_key")),
+        ]
+        self.model.observe(self.messages.guard(self._on_choice), names=["person_id", "range_key"])
+        if store.is_demo:
+            self.banner.value = (
+                '<div class="backcare-demo-label" style="background:#fff4e5;'
+                'border-left:4px solid #ed6c02;padding:6px 10px;margin:4px 0;">'
+                "<b>Demo data.</b> These people and numbers are made up, to show what the "
+                "dashboard does. Your own log is empty so far; once you log check-ins or "
+                "sessions, press <i>Refresh</i> to see yours. The demo is never added to your "
+                "data.</div>"
+            )
+        else:
+            self.banner.value = ""
+        self.update()
+
+    # -- callbacks ------------------------------------------------------------------------
+    def _on_choice(self, _change: dict[str, Any]) -> None:
+        self.update()
+
+    def _on_refresh(self, _button: widgets.Button | None = None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Look at the store again: new entries, new people, or the end of the demo."""
+        was_demo = self.is_demo
+        chosen_user = self.user_store is not None and (
+            len(self.user_store.checkins_frame()) or len(self.user_store.sessions_frame())
+        )
+        if was_demo and chosen_user:
+            self._attach_source()
+            self.messages.success("Showing your own data now.")
+            return
+        if self.model is not None and self.picker is not None:
+            self.model.reload()
+            self.picker.refresh()
+            self.update()
+
+    # -- drawing --------------------------------------------------------------------------
+    def update(self) -> None:
+        """Recompute and redraw for the current person and range (same figures)."""
+        if self.model is None:
+            return
+        report = self.model.report()
+        self.report = report
+        demo_mark = " (demo data)" if self.is_demo else ""
+        span = f"{report.start:%d %b %Y} to {report.end:%d %b %Y}"
+        self.progress_chart.update(
+            report.trend,
+            report.daily,
+            rule=self.model.rule,
+            title=f"{report.person_name}{demo_mark}: {span}",
+            start=report.start,
+            end=report.end,
+        )
+        self.calendar_chart.update(report.daily)
+        self.group_chart.update(report.per_group)
+        png = self.progress_chart.to_png()
+        self.progress_image.value = png
+        self.calendar_image.value = self.calendar_chart.to_png()
+        self.group_image.value = self.group_chart.to_png()
+        items = "".join(f"<li>{esc(text)}</li>" for text in report.sentences)
+        rule = self.model.rule
+        self.summary.value = (
+            f"<h4>{esc(report.person_name)}{esc(demo_mark)}: {esc(span)}</h4><ul>{items}</ul>"
+            f"<p><small>A change that matters: {esc(rule.describe())} (Ostelo et al. 2008; "
+            "Farrar et al. 2001). Comparisons show associations only: they cannot tell "
+            "what brought a change about.</small></p>"
+        )
+        stem = f"backcare-progress-{'demo-' if self.is_demo else ''}person{report.person_id}"
+        csv = report.table().to_csv(float_format="%.3f").encode("utf-8")
+        self.downloads.value = (
+            download_link(png, f"{stem}.png", "image/png", "Download the figure (PNG)")
+            + " &nbsp; "
+            + download_link(csv, f"{stem}.csv", "text/csv", "Download the numbers (CSV)")
+        )
+        self.overview_html.value = _overview_html(self.model.overview())

@@ -1,0 +1,133 @@
+"""The progress dashboard in the kernel, without a browser: set values, assert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from backcare.routine import evening_session
+from backcare.store import Store
+from backcare.ui.progress import ProgressApp
+
+TZ = dt.UTC
+TODAY = dt.date(2024, 6, 30)
+
+
+def _user_store(path: Path, catalog, name: str = "Kim", days: int = 20) -> Store:
+    store = Store(path)
+    person = store.add_person(name)
+    routine = evening_session(catalog, ["deep_core"])
+    store.save_routine(person.id, routine)
+    first = TODAY - dt.timedelta(days=days - 1)
+    for n in range(days):
+        day = first + dt.timedelta(days=n)
+        store.add_checkin(
+            person.id, 7 if n < 7 else 3, at=dt.datetime.combine(day, dt.time(10), TZ)
+        )
+        if n % 2 == 0:
+            sid = store.start_session(
+                person.id, routine, catalog, started_at=dt.datetime.combine(day, dt.time(17), TZ)
+            )
+            for step in routine.steps(catalog):
+                if step.kind.is_work:
+                    store.record_step(sid, step.index, "done", step.seconds, at=day)
+            store.finish_session(sid, "completed", at=dt.datetime.combine(day, dt.time(17, 5), TZ))
+    return store
+
+
+def test_empty_store_shows_demo_and_leaves_the_store_alone(data_dir: Path) -> None:
+    app = ProgressApp()
+    assert app.is_demo
+    assert "Demo data" in app.banner.value
+    assert "(demo data)" in app.summary.value
+    assert bytes(app.progress_image.value).startswith(b"\x89PNG")
+    assert "Alex" in app.overview_html.value and "Sam" in app.overview_html.value
+    app.range_picker.value = "all"
+    app.refresh()
+    with Store() as mine:
+        assert mine.people() == []
+        assert mine.checkins_frame().empty and mine.sessions_frame().empty
+    assert (data_dir / "backcare.sqlite3").is_file()
+
+
+def test_changing_person_and_range_updates_the_same_figures(data_dir: Path) -> None:
+    app = ProgressApp()
+    figure = app.progress_chart.figure
+    line = app.progress_chart.rolling_line
+    image = app.progress_image
+    first_png, first_summary = image.value, app.summary.value
+    first_x = list(line.get_xdata())
+    app.range_picker.value = "12w"
+    assert app.progress_chart.figure is figure and app.progress_chart.rolling_line is line
+    assert app.progress_image is image and image.value != first_png
+    assert len(line.get_xdata()) > len(first_x)
+    assert "In the last 12 weeks" in app.summary.value
+    sam = next(value for label, value in app.picker.options if label == "Sam")
+    before = app.summary.value
+    app.picker.value = sam
+    assert app.model.person_id == sam
+    assert app.summary.value != before and "Sam" in app.summary.value
+    assert app.summary.value != first_summary
+    assert app.progress_chart.renders == 3
+
+
+def test_user_data_replaces_the_demo_after_refresh(data_dir: Path, catalog) -> None:
+    empty = Store(data_dir / "log.sqlite3")
+    app = ProgressApp(store=empty, today=TODAY)
+    assert app.is_demo
+    empty.close()
+    filled = _user_store(data_dir / "log.sqlite3", catalog)
+    app.user_store = filled
+    app.refresh_button.click()
+    assert not app.is_demo
+    assert app.banner.value == ""
+    assert app.messages.kind == "success"
+    assert "Kim" in app.summary.value
+    assert "In the last 4 weeks you did 10 of 20 planned sessions (50 %)." in app.summary.value
+    assert "went from 7.0 to 3.0" in app.summary.value
+    assert "change that matters" in app.summary.value
+
+
+def test_downloads_hold_the_figure_and_the_numbers(data_dir: Path, catalog) -> None:
+    store = _user_store(data_dir / "log.sqlite3", catalog)
+    app = ProgressApp(store=store, today=TODAY)
+    html = app.downloads.value
+    assert 'download="backcare-progress-person1.png"' in html
+    assert "data:image/png;base64," in html
+    assert 'download="backcare-progress-person1.csv"' in html
+    table = app.report.table()
+    assert len(table) == 20
+    assert table["sessions_done"].sum() == 10
+    assert "discomfort_7day_mean" in table.columns
+
+
+def test_hostile_names_are_escaped(data_dir: Path, catalog) -> None:
+    store = _user_store(data_dir / "log.sqlite3", catalog, name="<script>alert(1)</script>")
+    app = ProgressApp(store=store, today=TODAY)
+    for html in (app.summary.value, app.overview_html.value):
+        assert "<script>" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_errors_in_a_callback_show_in_the_widget(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ProgressApp()
+
+    def broken() -> None:
+        raise ValueError("the store went away")
+
+    monkeypatch.setattr(app.model, "report", broken)
+    app.range_picker.value = "all"
+    assert app.messages.kind == "error"
+    assert "the store went away" in app.messages.text
+
+
+def test_two_apps_do_not_interfere(data_dir: Path) -> None:
+    one, two = ProgressApp(), ProgressApp()
+    one.range_picker.value = "all"
+    assert two.range_picker.value == "4w"
+    assert one.progress_chart.figure is not two.progress_chart.figure
+    assert one.summary.value != two.summary.value
