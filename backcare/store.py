@@ -64,6 +64,7 @@ __all__ = [
     "SavedRoutine",
     "Store",
     "StoreOpenError",
+    "local_zone",
     "neutralise_cell",
 ]
 
@@ -914,6 +915,8 @@ class Store:
         base["completion"] = (base["done_steps"] / planned).astype("float64")
         base["started_at"] = _times(base["started_at"].tolist())
         base["ended_at"] = _times(base["ended_at"].tolist())
+        base = base.sort_values(["started_at", "session_id"], kind="stable")
+        base = base.reset_index(drop=True)
         order = [
             "session_id",
             "person_id",

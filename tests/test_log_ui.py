@@ -129,13 +129,21 @@ def test_edit_and_undo_edit(app: CheckInApp) -> None:
 
 
 def test_edit_keeps_original_time(app: CheckInApp) -> None:
-    at = dt.datetime(2024, 5, 1, 9, 30).astimezone()
+    at = dt.datetime(2024, 5, 1, 9, 30, 17, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     checkin_id = app.model.add(app.person_id, 3, at=at)
     app.entries.value = checkin_id
     app.edit_button.click()
     app.discomfort.value = 2
     app.submit.click()
-    assert app.store.checkin(checkin_id)["at"] == at
+    row = app.store.checkin(checkin_id)
+    assert row["at"] == at and row["at"].utcoffset() == dt.timedelta(hours=3)
+    assert row["discomfort"] == 2
+    # a time changed by hand is used
+    app.entries.value = checkin_id
+    app.edit_button.click()
+    app.time.value = dt.time(11, 0)
+    app.submit.click()
+    assert app.store.checkin(checkin_id)["at"].astimezone().time() == dt.time(11, 0)
 
 
 def test_delete_and_undo(app: CheckInApp) -> None:

@@ -199,6 +199,7 @@ class CheckInApp(widgets.VBox):
             self.store.default_person()
         self.model = CheckInLog(self.store)
         self.editing_id: int | None = None
+        self._editing_at: dt.datetime | None = None
         self._time_touched = False
         self._resetting = False
         self._build()
@@ -408,6 +409,7 @@ class CheckInApp(widgets.VBox):
     def reset_form(self) -> None:
         """Empty the form for a new check-in at the current time."""
         self.editing_id = None
+        self._editing_at = None
         self.discomfort.value = 0
         self.peg_include.value = False
         for slider in self.peg_sliders.values():
@@ -420,8 +422,11 @@ class CheckInApp(widgets.VBox):
 
     def _form_at(self) -> dt.datetime:
         """The entry's time: now, unless the date or time was changed by hand."""
-        if not self._time_touched and self.editing_id is None:
-            return dt.datetime.now().astimezone()
+        if not self._time_touched:
+            if self.editing_id is None:
+                return dt.datetime.now().astimezone()
+            if self._editing_at is not None:
+                return self._editing_at  # unchanged: keep the entry's own time and zone
         if self.date.value is None or self.time.value is None:
             raise InputError("please give both a date and a time")
         return dt.datetime.combine(self.date.value, self.time.value).astimezone()
@@ -487,6 +492,8 @@ class CheckInApp(widgets.VBox):
             self.time.value = local.time().replace(second=0, microsecond=0)
         finally:
             self._resetting = False
+        self._time_touched = False
+        self._editing_at = row["at"]
         self.discomfort.value = row["discomfort"]
         has_peg = row["peg_pain"] is not None
         self.peg_include.value = has_peg
