@@ -10,6 +10,7 @@ from backcare import paths
 from backcare.planner import PlannerModel, format_duration
 from backcare.prescription import PrescriptionError
 from backcare.routine import evening_session, save_routine
+from backcare.store import Store
 from backcare.ui.planner import PlannerApp
 
 
@@ -137,3 +138,47 @@ def test_two_apps_do_not_interfere(catalog) -> None:
     first, second = PlannerApp(catalog), PlannerApp(catalog)
     first.group_boxes["deep_core"].value = False
     assert second.model.groups == tuple(g.id for g in catalog.groups)
+
+
+def test_save_also_keeps_the_routine_for_the_chosen_person(catalog) -> None:
+    store = Store(":memory:")
+    client = store.add_person("Client <A>")
+    app = PlannerApp(catalog, store=store)
+    app.person.select(client.id)
+    app.group_boxes["foot_calf"].value = False
+    app.name.value = "Desk breaks"
+    app.save_button.click()
+    (saved,) = store.routines(client.id, catalog)
+    assert saved.routine.name == "Desk breaks"
+    assert "foot_calf" not in saved.routine.groups(catalog)
+    assert "Client &lt;A&gt;" in app.messages.value
+
+
+def test_save_with_nobody_yet_creates_the_default_person(catalog) -> None:
+    store = Store(":memory:")
+    app = PlannerApp(catalog, store=store)
+    assert app.person.person_id is None
+    app.save_button.click()
+    (person,) = store.people()
+    assert store.routines(person.id, catalog)
+    assert app.person.person_id == person.id
+
+
+def test_a_handed_over_plan_opens_in_the_planner(catalog) -> None:
+    plan = evening_session(catalog, ["deep_core"]).renamed("From your trainer")
+    plan = plan.with_prescription("dead_bug_heel_touch", reps=20)
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    app.upload.load(json.dumps(plan.to_dict()).encode(), "plan.json")
+    assert app.name.value == "From your trainer"
+    assert [box.value for box in app.group_boxes.values()] == [False, False, False, True]
+    assert app.rows["dead_bug_heel_touch"].fields["reps"].value == 20
+    assert app.saved.value.name == "from-your-trainer.json"
+
+
+def test_a_damaged_data_file_is_reported_and_kept(catalog, data_dir) -> None:
+    paths.store_path().write_bytes(b"not a database at all")
+    app = PlannerApp(catalog)
+    assert app.messages.kind == "error" and "not a backcare data file" in app.messages.text
+    assert paths.store_path().read_bytes() == b"not a database at all"
+    app.save_button.click()  # still plans and saves the file
+    assert list(paths.routines_dir().glob("*.json"))

@@ -16,11 +16,15 @@ import html
 import logging
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
 
-__all__ = ["Messages", "download_link", "esc"]
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..store import Store
+
+__all__ = ["Messages", "download_link", "esc", "open_catalog", "open_store"]
 
 log = logging.getLogger(__name__)
 
@@ -101,3 +105,38 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
         f'href="data:{esc(mime)};base64,{payload}" target="_blank" '
         f'style="font-weight:600">{esc(label or "Download " + filename)}</a>'
     )
+
+
+def open_store(messages: Messages, store: Store | None = None) -> Store:
+    """``store`` if given, else the user's store.
+
+    When the user's data file cannot be opened (damaged, foreign, newer), the reason is shown
+    in ``messages``, the file is left untouched, and a throw-away in-memory store is used so
+    the page still works; nothing entered then is kept.
+    """
+    from ..store import Store, StoreOpenError
+
+    if store is not None:
+        return store
+    try:
+        return Store()
+    except StoreOpenError as exc:
+        messages.error(f"{exc} Until then this page works on a temporary log that is not kept.")
+        return Store(":memory:")
+
+
+def open_catalog(messages: Messages, catalog: Catalog | None = None) -> Catalog:
+    """``catalog`` if given, else the bundled one merged with the user's own exercises.
+
+    A mistake in the user's ``my_exercises.toml`` is shown in ``messages`` and the nine
+    bundled exercises are used, so one bad line does not lock the user out.
+    """
+    from ..catalog import CatalogError, load_catalog
+
+    if catalog is not None:
+        return catalog
+    try:
+        return load_catalog()
+    except CatalogError as exc:
+        messages.error(f"Your own exercises could not be read ({exc}); showing the nine bundled.")
+        return load_catalog(include_user=False)

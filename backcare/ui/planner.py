@@ -15,8 +15,11 @@ import ipywidgets as widgets
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind
-from ..routine import ScheduleKind
-from .common import Messages, esc
+from ..routine import Routine, ScheduleKind
+from ..store import Store
+from .common import Messages, esc, open_catalog, open_store
+from .people import PersonPicker
+from .trainer import RoutineUpload
 
 __all__ = ["ExerciseRow", "PlannerApp"]
 
@@ -108,12 +111,18 @@ class PlannerApp(widgets.VBox):
     """Plan a routine: groups, exercises, prescriptions, schedule; live duration; save/load."""
 
     def __init__(
-        self, catalog: Catalog | None = None, model: PlannerModel | None = None, **kwargs: Any
+        self,
+        catalog: Catalog | None = None,
+        model: PlannerModel | None = None,
+        store: Store | None = None,
+        **kwargs: Any,
     ) -> None:
-        self.model = model or PlannerModel(catalog)
-        catalog = self.model.catalog
         self.messages = Messages()
         guard = self.messages.guard
+        self.model = model or PlannerModel(open_catalog(self.messages, catalog))
+        catalog = self.model.catalog
+        self.store = open_store(self.messages, store)
+        self.person = PersonPicker(self.store, description="Plan for")
 
         # -- groups ----------------------------------------------------------------------
         self.group_boxes = {
@@ -185,6 +194,8 @@ class PlannerApp(widgets.VBox):
         self.load_button.on_click(guard(self._on_load))
         self.reset_button = widgets.Button(description="Start over", icon="undo")
         self.reset_button.on_click(guard(self._on_reset))
+        self.upload = RoutineUpload(catalog, self.store, person=lambda: self.person.person_id)
+        self.upload.on_loaded(self._on_uploaded)
         self._refresh_saved()
 
         self.model.observe(
@@ -210,9 +221,12 @@ class PlannerApp(widgets.VBox):
                 widgets.HTML("<h3>4. Your routine</h3>"),
                 self.duration,
                 self.table,
-                widgets.HBox([self.name, self.save_button, self.reset_button]),
-                widgets.HBox([self.saved, self.load_button]),
+                widgets.HBox([self.name, self.person]),
+                widgets.HBox([self.save_button, self.reset_button]),
                 self.messages,
+                widgets.HTML("<h3>5. Open a saved or handed-over routine</h3>"),
+                widgets.HBox([self.saved, self.load_button]),
+                self.upload,
             ],
             **kwargs,
         )
@@ -241,11 +255,24 @@ class PlannerApp(widgets.VBox):
         self.messages.clear()
 
     def _on_save(self, _button: widgets.Button) -> None:
+        routine = self.model.validated_routine()
         path = self.model.save()
+        person_id = self.person.person_id
+        if person_id is None:
+            person_id = self.store.default_person().id
+            self.person.refresh()
+        self.store.save_routine(person_id, routine)
         self._refresh_saved(select=path.name)
         self.messages.success(
-            f"Saved “{self.model.validated_routine().name}” to {path.name} in your data folder."
+            f"Saved “{routine.name}” for {self.store.person(person_id).name}, "
+            f"as {path.name} in your data folder."
         )
+
+    def _on_uploaded(self, routine: Routine) -> None:
+        self.model.load(routine)
+        self._sync_controls()
+        saved = self.upload.saved_path
+        self._refresh_saved(select=saved.name if saved else None)
 
     def _on_load(self, _button: widgets.Button) -> None:
         if not self.saved.value:
