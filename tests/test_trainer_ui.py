@@ -357,7 +357,7 @@ def test_unreadable_data_file_falls_back_to_a_temporary_store(
     paths.store_path().write_bytes(b"this is not a database at all" * 100)
     app = TrainerApp(catalog=catalog)
     assert app.messages.kind == "error"
-    assert "temporary store" in app.messages.text
+    assert "temporary log that is not kept" in app.messages.text
     assert app.store.in_memory
     _add(app.clients, "Ann")
     assert [p.name for p in app.store.people()] == ["Ann"]

@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import paths
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog
 from ..handout import handout_filename, minutes_text, plan_file_stem, render_handout
 from ..ics import calendar_filename, local_timezone_name, routine_calendar
 from ..routine import (
@@ -42,7 +42,7 @@ from ..routine import (
     workday_break,
 )
 from .clients import ClientManager
-from .common import Messages, download_link, esc
+from .common import Messages, download_link, esc, open_catalog, open_store
 from .people import PersonPicker
 
 __all__ = ["RoutineUpload", "TrainerApp", "plan_file_bytes", "plan_filename", "templates"]
@@ -169,8 +169,8 @@ class TrainerApp(widgets.VBox):
 
     def __init__(self, store: Any = None, catalog: Catalog | None = None) -> None:
         self.messages = Messages()
-        self.catalog = catalog if catalog is not None else load_catalog()
-        self.store = store if store is not None else self._open_store()
+        self.catalog = open_catalog(self.messages, catalog)
+        self.store = open_store(self.messages, store)
         self._options: list[_Option] = []
         self.last_files: dict[str, Path] = {}
         self._build()
@@ -181,18 +181,6 @@ class TrainerApp(widgets.VBox):
         self.add_class("backcare-trainer")
 
     # -- building ------------------------------------------------------------------------
-    def _open_store(self) -> Any:
-        from ..store import Store, StoreOpenError
-
-        try:
-            return Store()
-        except StoreOpenError as exc:
-            self.messages.error(
-                f"{exc}. Working in a temporary store instead: clients and routines added "
-                "now are not kept after this session."
-            )
-            return Store(":memory:")
-
     def _build(self) -> None:
         self.clients = ClientManager(self.store)
         self.client_picker = PersonPicker(self.store, description="Client")
