@@ -36,7 +36,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog
 from ..routine import (
     Routine,
     RoutineError,
@@ -55,7 +55,8 @@ from ..timer import (
     TimerEvent,
     TimerState,
 )
-from .common import Messages, esc
+from .common import Messages, esc, open_catalog, open_store
+from .people import PersonPicker
 
 __all__ = ["SessionApp", "TimerDriver", "format_clock"]
 
@@ -222,10 +223,10 @@ class SessionApp(widgets.VBox):
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         self.messages = Messages()
-        self.catalog = catalog if catalog is not None else load_catalog()
+        self.catalog = open_catalog(self.messages, catalog)
         self.clock = clock
         self._loop = loop
-        self.store = store if store is not None else self._open_store()
+        self.store = open_store(self.messages, store)
         self.timer: SessionTimer | None = None
         self.recorder: SessionRecorder | None = None
         self.routine: Routine | None = None
@@ -245,19 +246,8 @@ class SessionApp(widgets.VBox):
         self._claim_cell()
 
     # -- building -------------------------------------------------------------------------
-    def _open_store(self) -> Any:
-        try:
-            from ..store import Store
-
-            return Store()
-        except Exception as exc:
-            self.messages.error(
-                f"The log could not be opened, so this session will not be recorded ({exc})."
-            )
-            return None
-
     def _build(self) -> None:
-        self.person_picker = self._make_person_picker()
+        self.person_picker = PersonPicker(self.store)
         self.routine_choice = widgets.Dropdown(
             description="Routine", layout=widgets.Layout(width="460px")
         )
@@ -327,41 +317,13 @@ class SessionApp(widgets.VBox):
         )
         self.after_panel.add_class("backcare-after")
 
-    def _make_person_picker(self) -> Any:
-        """The shared person picker when present; a plain list of people otherwise."""
-        if self.store is None:
-            picker = widgets.Dropdown(options=[("No log open", None)], description="Person")
-            picker.add_class("backcare-person")
-            return picker
-        try:
-            from .people import PersonPicker
-        except ImportError:
-            PersonPicker = None
-        if PersonPicker is not None:
-            try:
-                return PersonPicker(self.store)
-            except Exception:  # keep the session usable; the plain list below still works
-                log.error("the person picker failed\n%s", traceback.format_exc())
-        options = [(p.name, p.id) for p in self.store.people()]
-        picker = widgets.Dropdown(options=options, description="Person")
-        picker.add_class("backcare-person")
-        return picker
-
     def _choose_default_person(self) -> None:
         """Nobody in the log yet: record under the store's default person ("Me")."""
-        person = self.store.default_person()
-        picker = self.person_picker
-        picker.options = [(p.name, p.id) for p in self.store.people()]
-        picker.value = person.id
+        self.person_picker.select(self.store.default_person().id)
 
     @property
     def person_id(self) -> int | None:
-        picker = self.person_picker
-        for attr in ("person_id", "value"):
-            value = getattr(picker, attr, None)
-            if isinstance(value, int):
-                return value
-        return None
+        return self.person_picker.person_id
 
     def _layout(self) -> list[widgets.Widget]:
         header = widgets.HTML(
@@ -409,9 +371,7 @@ class SessionApp(widgets.VBox):
         self.stop_button.on_click(guard(lambda _: self.stop()))
         self.after_save.on_click(guard(lambda _: self.save_checkin()))
         self.routine_choice.observe(guard(self._on_routine), names="value")
-        traits = self.person_picker.trait_names()
-        name = "person_id" if "person_id" in traits else "value"
-        self.person_picker.observe(guard(lambda _: self._refresh_routines()), names=name)
+        self.person_picker.observe(guard(lambda _: self._refresh_routines()), names="person_id")
 
     # -- routines -------------------------------------------------------------------------
     def _refresh_routines(self) -> None:
@@ -471,9 +431,9 @@ class SessionApp(widgets.VBox):
         timeline = tuple(steps) if steps is not None else self.routine.steps(self.catalog)
         self.timer = SessionTimer(timeline, clock=self.clock)
         self.recorder = None
-        if steps is None and self.store is not None and self.person_id is None:
+        if steps is None and self.person_id is None:
             self._choose_default_person()
-        if steps is None and self.store is not None and self.person_id is not None:
+        if steps is None and self.person_id is not None:
             self.recorder = SessionRecorder(self.store, self.person_id, self.routine, self.catalog)
             self.timer.subscribe(self.recorder)
         self.timer.subscribe(self._on_event)
@@ -645,8 +605,7 @@ class SessionApp(widgets.VBox):
         self.stop_button.disabled = not active
         self.done_button.disabled = not (active and reps_step)
         self.routine_choice.disabled = active
-        if hasattr(self.person_picker, "disabled"):
-            self.person_picker.disabled = active
+        self.person_picker.disabled = active
 
     def _on_driver_error(self, exc: BaseException) -> None:
         self.messages.error(
@@ -678,7 +637,7 @@ class SessionApp(widgets.VBox):
     def save_checkin(self) -> None:
         """Save the after-session discomfort score and any "this one hurt" answers."""
         recorder = self.recorder
-        if recorder is None or recorder.session_id is None or self.store is None:
+        if recorder is None or recorder.session_id is None:
             raise ValueError("there is no recorded session to check in for")
         score = self.after_discomfort.value
         if not 0 <= score <= 10:
