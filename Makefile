@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: lab test lint format voila benchmarks clean
+.PHONY: lab test lint format voila benchmarks demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ format: $(VENV)/.installed-test
 
 benchmarks: $(VENV)/.installed-test
 	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+
+demo: $(VENV)/.installed
+	$(BIN)/python -m backcare.demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -852,7 +852,7 @@ class Store:
             }
         )
         frame["completed_at"] = _times(frame["completed_at"].tolist())
-        frame["is_work"] = frame["kind"].map(lambda k: StepKind(k).is_work).astype(bool)
+        frame["is_work"] = frame["kind"].isin([k.value for k in StepKind if k.is_work])
         return frame
 
     def sessions_frame(self, person_id: int | None = None) -> pd.DataFrame:
@@ -870,45 +870,62 @@ class Store:
             rows,
             columns=["session_id", "person_id", "routine_name", "started_at", "ended_at", "status"],
         ).astype({"session_id": "int64", "person_id": "int64"})
-        steps = self.steps_frame(person_id)
-        work = steps[steps["is_work"]]
-        stats: dict[int, dict[str, object]] = {}
-        for sid, group in work.groupby("session_id", sort=False):
-            stats[int(sid)] = {
-                "planned_steps": len(group),
-                "done_steps": int((group["status"] == "done").sum()),
-                "skipped_steps": int((group["status"] == "skipped").sum()),
-                "planned_seconds": float(group["planned_seconds"].sum()),
-                "performed_seconds": float(group["performed_seconds"].sum()),
-                "groups": ",".join(dict.fromkeys(g for g in group["group"] if g)),
-                "exercises": ",".join(dict.fromkeys(e for e in group["exercise_id"] if e)),
-                "hurt_exercises": ",".join(
-                    dict.fromkeys(
-                        e
-                        for e, h in zip(group["exercise_id"], group["hurt"], strict=True)
-                        if h is True or (not pd.isna(h) and bool(h))
-                    )
-                ),
+        # Per-session sums over the work steps, done by SQLite in one pass (the steps table's
+        # (session_id, step_index) index keeps each list in the order the steps were planned).
+        work_kinds = ", ".join(f"'{k.value}'" for k in StepKind if k.is_work)
+        where = " AND s.person_id = ?" if person_id is not None else ""
+        stats = self._conn.execute(
+            "SELECT st.session_id, count(*), sum(st.status = 'done'), "
+            "sum(st.status = 'skipped'), sum(st.planned_seconds), sum(st.performed_seconds), "
+            "coalesce(group_concat(DISTINCT st.group_id), ''), "
+            "coalesce(group_concat(DISTINCT st.exercise_id), '') "
+            "FROM steps st JOIN sessions s ON s.id = st.session_id "
+            f"WHERE st.kind IN ({work_kinds}){where} GROUP BY st.session_id",
+            args,
+        ).fetchall()
+        hurts = self._conn.execute(
+            "SELECT h.session_id, group_concat(DISTINCT h.exercise_id) FROM hurts h "
+            f"JOIN sessions s ON s.id = h.session_id WHERE h.hurt{where} GROUP BY h.session_id",
+            args,
+        ).fetchall()
+        sums = pd.DataFrame(
+            stats,
+            columns=[
+                "session_id",
+                "planned_steps",
+                "done_steps",
+                "skipped_steps",
+                "planned_seconds",
+                "performed_seconds",
+                "groups",
+                "exercises",
+            ],
+        ).astype({"session_id": "int64"})
+        hurt = pd.DataFrame(hurts, columns=["session_id", "hurt_exercises"]).astype(
+            {"session_id": "int64"}
+        )
+        base = base.merge(sums, on="session_id", how="left").merge(
+            hurt, on="session_id", how="left"
+        )
+        base = base.fillna(
+            {
+                "planned_steps": 0,
+                "done_steps": 0,
+                "skipped_steps": 0,
+                "planned_seconds": 0.0,
+                "performed_seconds": 0.0,
+                "groups": "",
+                "exercises": "",
+                "hurt_exercises": "",
             }
-        empty = {
-            "planned_steps": 0,
-            "done_steps": 0,
-            "skipped_steps": 0,
-            "planned_seconds": 0.0,
-            "performed_seconds": 0.0,
-            "groups": "",
-            "exercises": "",
-            "hurt_exercises": "",
-        }
-        for key, default in empty.items():
-            base[key] = [stats.get(int(s), empty).get(key, default) for s in base["session_id"]]
-        base = base.astype(
+        ).astype(
             {
                 "planned_steps": "int64",
                 "done_steps": "int64",
                 "skipped_steps": "int64",
                 "planned_seconds": "float64",
                 "performed_seconds": "float64",
+                "hurt_exercises": "str",
             }
         )
         planned = base["planned_steps"].where(base["planned_steps"] > 0)
