@@ -149,19 +149,54 @@ IMPORTANT_CHANGE = ImportantChangeRule()
 
 
 # -- days ---------------------------------------------------------------------------------------
+# Internally a day is a whole number: days since 1970-01-01 on the time stamp's own clock.
+# Missing time stamps get _NO_DAY, which sorts before every real day, so range checks drop them.
+_NO_DAY = np.iinfo(np.int64).min
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday is 0)
+
+
 def day_of(times: pd.Series) -> pd.Series:
     """The calendar day of each time stamp, on its own clock, as naive midnight timestamps."""
     if len(times) == 0:
         return pd.Series([], index=times.index, dtype="datetime64[us]")
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        days = times.dt.tz_localize(None).dt.normalize()
-    elif pd.api.types.is_datetime64_dtype(times.dtype):
-        days = times.dt.normalize()
-    else:  # mixed offsets come as objects: take each one's wall-clock date
-        days = pd.to_datetime(
-            times.map(lambda t: None if pd.isna(t) else _as_day(t)), errors="coerce"
-        )
+    if _is_datetime(times):
+        return pd.Series(_stamps(_day_numbers(times)), index=times.index, name=times.name)
+    # mixed offsets come as objects: take each one's wall-clock date
+    days = pd.to_datetime(times.map(lambda t: None if pd.isna(t) else _as_day(t)), errors="coerce")
     return days.astype("datetime64[us]")
+
+
+def _is_datetime(times: pd.Series) -> bool:
+    return isinstance(times.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+        times.dtype
+    )
+
+
+def _day_numbers(times: pd.Series) -> np.ndarray:
+    """Day numbers (int64) of the time stamps on their own clock; ``_NO_DAY`` where missing."""
+    if len(times) == 0:
+        return np.zeros(0, dtype="int64")
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        wall = np.asarray(times.array.tz_localize(None))
+    elif pd.api.types.is_datetime64_dtype(times.dtype):
+        wall = times.to_numpy()
+    else:
+        wall = day_of(times).to_numpy()
+    return wall.astype("datetime64[D]").view("int64")
+
+
+def _stamps(day_numbers: np.ndarray) -> np.ndarray:
+    """Day numbers back to naive midnight ``datetime64[us]`` values (NaT for ``_NO_DAY``)."""
+    return np.asarray(day_numbers, dtype="int64").view("datetime64[D]").astype("datetime64[us]")
+
+
+def _day_number(value: Any) -> int:
+    return _as_day(value).toordinal() - _EPOCH_ORDINAL
+
+
+def _stamp(day_number: int) -> pd.Timestamp:
+    return pd.Timestamp(np.datetime64(int(day_number), "D")).as_unit("us")
 
 
 def _as_day(value: dt.date | dt.datetime | str | pd.Timestamp) -> pd.Timestamp:
@@ -178,21 +213,73 @@ def _day_range(start: Any, end: Any) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="D", name="day").as_unit("us")
 
 
-def _week_start(days: pd.Series | pd.DatetimeIndex) -> Any:
-    """The Monday of each day's week."""
-    index = pd.DatetimeIndex(days)
-    return (index - pd.to_timedelta(index.day_of_week, unit="D")).as_unit("us")
+def _weekdays(first_day: int, count: int) -> np.ndarray:
+    """Weekday (Monday 0) of ``count`` days from day number ``first_day`` on."""
+    return (np.arange(first_day, first_day + count, dtype="int64") + _EPOCH_WEEKDAY) % 7
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """A column as float64 (anything that is not a number becomes NaN)."""
+    if pd.api.types.is_float_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
+        return values.to_numpy()
+    numeric = pd.to_numeric(values, errors="coerce")
+    return numeric.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _flags(mask: pd.Series) -> np.ndarray:
+    """A boolean column (maybe nullable) as a numpy bool array, missing as False."""
+    return mask.to_numpy(dtype=bool, na_value=False)
+
+
+def _group_sums(labels: np.ndarray, values: np.ndarray, groups: int) -> tuple[Any, Any]:
+    """Sums and counts of the non-NaN ``values`` in each of ``groups`` groups (``labels`` are
+    the group numbers, 0 to ``groups - 1``).
+
+    Whole numbers add up exactly in any order, so those are counted with :func:`numpy.bincount`.
+    Other values go through ``groupby().sum()`` with the rows in the order given, so the result
+    is what pandas gives to the last bit (pandas adds differently depending on whether the
+    labels are sorted and whether there are NaNs).
+    """
+    present = ~np.isnan(values)
+    counts = np.bincount(labels[present], minlength=groups)
+    numbers = values[present]
+    if bool(np.all(numbers == np.round(numbers))) and float(np.abs(numbers).sum()) < 2.0**52:
+        return np.bincount(labels[present], weights=numbers, minlength=groups), counts
+    sums = pd.Series(values, copy=False).groupby(labels).sum()
+    return sums.reindex(range(groups), fill_value=0.0).to_numpy(), counts
+
+
+def _group_means(labels: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Mean of the non-NaN ``values`` in each group (NaN for a group without any)."""
+    sums, counts = _group_sums(labels, values, groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def _nan_mean(values: np.ndarray) -> float:
+    """The mean of the non-NaN values, added as :meth:`pandas.Series.mean` adds them."""
+    missing = np.isnan(values)
+    count = len(values) - int(missing.sum())
+    if count == 0:
+        return math.nan
+    return float(np.where(missing, 0.0, values).sum() / count)
 
 
 def first_activity_day(sessions: pd.DataFrame, checkins: pd.DataFrame) -> pd.Timestamp | None:
     """The first day with a session or a check-in, or ``None`` when there is neither."""
-    days = []
-    if len(sessions):
-        days.append(day_of(sessions["started_at"]).min())
-    if len(checkins):
-        days.append(day_of(checkins["at"]).min())
-    days = [d for d in days if not pd.isna(d)]
-    return min(days) if days else None
+    first = _first_day(sessions, checkins)
+    return None if first is None else _stamp(first)
+
+
+def _first_day(sessions: pd.DataFrame, checkins: pd.DataFrame) -> int | None:
+    found = []
+    for frame, column in ((sessions, "started_at"), (checkins, "at")):
+        if len(frame):
+            days = _day_numbers(frame[column])
+            days = days[days != _NO_DAY]
+            if len(days):
+                found.append(int(days.min()))
+    return min(found) if found else None
 
 
 # -- planned sessions ---------------------------------------------------------------------------
@@ -223,35 +310,89 @@ def planned_sessions(planned: Any, start: Any, end: Any) -> pd.Series:
     weekday is asked once (``Schedule.planned_per_day``) and the answer spread over the range.
     """
     days = _day_range(start, end)
+    return pd.Series(_planned_on(planned, days), index=days, dtype="int64", name="planned")
+
+
+def _planned_on(planned: Any, days: pd.DatetimeIndex) -> np.ndarray:
+    """Sessions planned on each of ``days`` (consecutive days), as int64."""
     if isinstance(planned, pd.Series | Mapping):
         counts = pd.Series(planned, dtype="float64")
         counts.index = pd.DatetimeIndex([_as_day(d) for d in counts.index])
         counts = counts.groupby(level=0).sum()
-        return counts.reindex(days, fill_value=0).astype("int64").rename("planned")
-    schedules = _schedules(planned)
+        return counts.reindex(days, fill_value=0).astype("int64").to_numpy()
+    if len(days) == 0:
+        return np.zeros(0, dtype="int64")
+    return _per_weekday(planned)[_weekdays(_day_number(days[0]), len(days))]
+
+
+def _per_weekday(planned: Any) -> np.ndarray:
+    """Sessions the schedules plan on each weekday, Monday first."""
     per_weekday = np.zeros(7, dtype="int64")
     monday = dt.date(2024, 1, 1)  # any Monday: a schedule repeats every week
-    for schedule in schedules:
+    for schedule in _schedules(planned):
         for weekday in range(7):
             per_weekday[weekday] += int(
                 schedule.planned_per_day(monday + dt.timedelta(days=weekday))
             )
-    values = per_weekday[np.asarray(days.day_of_week, dtype="int64")] if len(days) else []
-    return pd.Series(values, index=days, dtype="int64", name="planned")
+    return per_weekday
 
 
 # -- adherence ----------------------------------------------------------------------------------
-def _done_sessions(sessions: pd.DataFrame) -> pd.DataFrame:
-    """Sessions with at least one exercise step done, with their day."""
+def _done_sessions(sessions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers and completion (clipped to 0-1) of the sessions with an exercise step done."""
     if len(sessions) == 0:
-        return pd.DataFrame({"day": pd.Series([], dtype="datetime64[us]"), "completion": []})
-    done = sessions.loc[pd.to_numeric(sessions["done_steps"], errors="coerce").fillna(0) > 0]
-    return pd.DataFrame(
-        {
-            "day": day_of(done["started_at"]),
-            "completion": pd.to_numeric(done["completion"], errors="coerce").clip(0, 1),
-        }
-    )
+        return np.zeros(0, dtype="int64"), np.zeros(0)
+    done = np.nan_to_num(_numbers(sessions["done_steps"]), nan=0.0) > 0
+    completion = np.clip(_numbers(sessions["completion"])[done], 0, 1)
+    return _day_numbers(sessions["started_at"])[done], completion
+
+
+@dataclass(frozen=True, slots=True)
+class _Daily:
+    """Plan and sessions done on each day of a range (the arrays behind :func:`adherence`)."""
+
+    days: pd.DatetimeIndex
+    first: int  # day number of days[0]
+    planned: np.ndarray
+    done: np.ndarray
+    completion_sum: np.ndarray
+
+    @classmethod
+    def build(cls, sessions: pd.DataFrame, planned: Any, start: Any, end: Any) -> _Daily:
+        days = _day_range(start, end)
+        count = len(days)
+        first = _day_number(days[0]) if count else 0
+        done_days, completion = _done_sessions(sessions)
+        inside = (done_days >= first) & (done_days < first + count)
+        position = done_days[inside] - first
+        completion_sum, _ = _group_sums(position, completion[inside], count)
+        return cls(
+            days,
+            first,
+            _planned_on(planned, days),
+            np.bincount(position, minlength=count).astype("int64"),
+            completion_sum,
+        )
+
+    def week_labels(self) -> np.ndarray:
+        """Which week (0 for the first) each day falls in; weeks start on Monday."""
+        offset = (self.first + _EPOCH_WEEKDAY) % 7
+        return (np.arange(len(self.days)) + offset) // 7
+
+    def weeks(self) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+        """The weeks' Mondays, each week's first position in the days, and the week labels."""
+        labels = self.week_labels()
+        count = int(labels[-1]) + 1 if len(labels) else 0
+        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if count else labels
+        monday = self.first - (self.first + _EPOCH_WEEKDAY) % 7
+        mondays = _stamps(monday + 7 * np.arange(count, dtype="int64"))
+        return pd.DatetimeIndex(mondays, name="week"), starts, labels
+
+
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """``top / bottom``, NaN where ``bottom`` is not above 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
 
 
 def adherence(
@@ -277,37 +418,104 @@ def adherence(
     """
     if by not in ("day", "week"):
         raise ValueError("by must be 'day' or 'week'")
-    days = _day_range(start, end)
-    plan = planned_sessions(planned, start, end)
-    done = _done_sessions(sessions)
-    done = done.loc[done["day"].isin(days)]
-    grouped = done.groupby("day")["completion"]
-    daily = pd.DataFrame(
-        {
-            "planned": plan,
-            "done": grouped.size().reindex(days, fill_value=0).astype("int64"),
-            "completion_sum": grouped.sum().reindex(days, fill_value=0.0),
-        },
-        index=days,
-    )
-    if by == "week":
-        daily = daily.assign(days=1)
-        frame = daily.groupby(_week_start(daily.index)).sum()
-        frame.index = pd.DatetimeIndex(frame.index, name="week")
-        columns = ["days", "planned", "done", "share", "completion"]
+    return _adherence_frame(_Daily.build(sessions, planned, start, end), by)
+
+
+def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
+    if by == "day":
+        return pd.DataFrame(
+            {
+                "planned": daily.planned,
+                "done": daily.done,
+                "share": _ratio(daily.done, daily.planned),
+                "completion": _ratio(daily.completion_sum, daily.done),
+            },
+            index=daily.days,
+        )
+    weeks, starts, labels = daily.weeks()
+    if len(weeks) == 0:
+        empty = np.zeros(0, dtype="int64")
+        days = planned = done = empty
+        completion_sum = np.zeros(0)
     else:
-        frame = daily
-        columns = ["planned", "done", "share", "completion"]
-    frame = frame.assign(
-        share=(frame["done"] / frame["planned"].where(frame["planned"] > 0)).astype("float64"),
-        completion=(frame["completion_sum"] / frame["done"].where(frame["done"] > 0)).astype(
-            "float64"
-        ),
+        days = np.diff(np.r_[starts, len(labels)]).astype("int64")
+        planned = np.add.reduceat(daily.planned, starts)
+        done = np.add.reduceat(daily.done, starts)
+        completion_sum, _ = _group_sums(labels, daily.completion_sum, len(weeks))
+    return pd.DataFrame(
+        {
+            "days": days,
+            "planned": planned,
+            "done": done,
+            "share": _ratio(done, planned),
+            "completion": _ratio(completion_sum, done),
+        },
+        index=weeks,
     )
-    return frame[columns]
 
 
 # -- discomfort trend ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    """Daily discomfort over a range of consecutive days (the arrays behind the trend)."""
+
+    days: pd.DatetimeIndex
+    first: int  # day number of days[0]
+    counts: np.ndarray
+    daily: np.ndarray  # NaN on days without a score
+
+    @classmethod
+    def build(cls, checkins: pd.DataFrame, start: Any = None, end: Any = None) -> _Scores | None:
+        """``None`` when neither a range nor any score gives the days to cover."""
+        if len(checkins):
+            day_numbers = _day_numbers(checkins["at"])
+            scores = _numbers(checkins["discomfort"])
+            keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
+        else:
+            day_numbers, scores = np.zeros(0, dtype="int64"), np.zeros(0)
+            keep = np.zeros(0, dtype=bool)
+        if start is not None:
+            keep &= day_numbers >= _day_number(start)
+        if end is not None:
+            keep &= day_numbers <= _day_number(end)
+        day_numbers, scores = day_numbers[keep], scores[keep]
+        if start is not None and end is not None:
+            days = _day_range(start, end)
+        elif len(day_numbers):
+            days = _day_range(_stamp(day_numbers.min()), _stamp(day_numbers.max()))
+        else:
+            return None
+        return cls.from_days(days, day_numbers, scores)
+
+    @classmethod
+    def from_days(cls, days: pd.DatetimeIndex, day_numbers: np.ndarray, scores: np.ndarray):
+        count = len(days)
+        first = _day_number(days[0]) if count else 0
+        inside = (day_numbers >= first) & (day_numbers < first + count)
+        position = day_numbers[inside] - first
+        return cls(
+            days,
+            first,
+            np.bincount(position, minlength=count).astype("int64"),
+            _group_means(position, scores[inside], count),
+        )
+
+    def rolling(self, window_days: int) -> np.ndarray:
+        series = pd.Series(self.daily, index=self.days, copy=False)
+        return series.rolling(window_days, min_periods=1).mean().to_numpy()
+
+    def baseline(self, baseline_days: int) -> float:
+        with_data = self.daily[~np.isnan(self.daily)][:baseline_days]
+        return float(with_data.sum() / len(with_data)) if len(with_data) else math.nan
+
+
+def _empty_trend(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series([], dtype="float64") for c in columns},
+        index=pd.DatetimeIndex([], dtype="datetime64[us]", name="day"),
+    ).astype({"n": "int64"})
+
+
 def discomfort_trend(
     checkins: pd.DataFrame,
     start: Any = None,
@@ -330,48 +538,24 @@ def discomfort_trend(
     * ``change_percent``: that change as a percentage of the baseline (NaN if the baseline is 0).
     """
     columns = ["n", "daily", "rolling", "baseline", "change_points", "change_percent"]
-    scores = pd.DataFrame(
-        {
-            "day": day_of(checkins["at"]) if len(checkins) else pd.Series([], dtype="M8[us]"),
-            "discomfort": pd.to_numeric(checkins["discomfort"], errors="coerce")
-            if len(checkins)
-            else pd.Series([], dtype="float64"),
-        }
-    ).dropna()
-    if start is not None:
-        scores = scores.loc[scores["day"] >= _as_day(start)]
-    if end is not None:
-        scores = scores.loc[scores["day"] <= _as_day(end)]
-    if start is not None and end is not None:
-        days = _day_range(start, end)
-    elif len(scores):
-        days = _day_range(scores["day"].min(), scores["day"].max())
-    else:
-        return pd.DataFrame(
-            {c: pd.Series([], dtype="float64") for c in columns},
-            index=pd.DatetimeIndex([], dtype="datetime64[us]", name="day"),
-        ).astype({"n": "int64"})
-    grouped = scores.groupby("day")["discomfort"]
-    daily = grouped.mean().reindex(days)
-    counts = grouped.size().reindex(days, fill_value=0).astype("int64")
-    rolling = daily.rolling(window_days, min_periods=1).mean()
-    with_data = daily.dropna()
-    baseline = float(with_data.iloc[:baseline_days].mean()) if len(with_data) else math.nan
+    scores = _Scores.build(checkins, start, end)
+    if scores is None:
+        return _empty_trend(columns)
+    rolling = scores.rolling(window_days)
+    baseline = scores.baseline(baseline_days)
     change = rolling - baseline
     percent = change / baseline * 100.0 if baseline > 0 else change * math.nan
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "n": counts,
-            "daily": daily,
+            "n": scores.counts,
+            "daily": scores.daily,
             "rolling": rolling,
-            "baseline": baseline,
+            "baseline": np.full(len(scores.days), baseline),
             "change_points": change,
             "change_percent": percent,
         },
-        index=days,
+        index=scores.days,
     )
-    frame.index.name = "day"
-    return frame[columns]
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +628,27 @@ def important_change(
     Needs the baseline days plus at least ``min_days_after`` more days with a score;
     otherwise the result says "not enough data yet" and how many days are still missing.
     """
-    with_data = trend["daily"].dropna() if len(trend) else pd.Series([], dtype="float64")
+    if len(trend) == 0:
+        return _change(np.zeros(0), np.zeros(0), math.nan, rule, baseline_days, min_days_after)
+    return _change(
+        trend["daily"].to_numpy(dtype="float64"),
+        trend["rolling"].to_numpy(dtype="float64"),
+        float(trend["baseline"].iloc[0]),
+        rule,
+        baseline_days,
+        min_days_after,
+    )
+
+
+def _change(
+    daily: np.ndarray,
+    rolling: np.ndarray,
+    baseline: float,
+    rule: ImportantChangeRule,
+    baseline_days: int,
+    min_days_after: int,
+) -> ChangeResult:
+    with_data = np.flatnonzero(~np.isnan(daily))
     count = len(with_data)
     needed = baseline_days + min_days_after
     if count < needed:
@@ -456,9 +660,7 @@ def important_change(
         )
         nan = math.nan
         return ChangeResult(False, nan, nan, nan, nan, count, False, False, rule, reason)
-    last_day = with_data.index[-1]
-    baseline = float(trend["baseline"].iloc[0])
-    current = float(trend.loc[last_day, "rolling"])
+    current = float(rolling[with_data[-1]])
     change = current - baseline
     percent = change / baseline * 100 if baseline > 0 else math.nan
     return ChangeResult(
@@ -669,13 +871,11 @@ def association(
     Each is a :class:`Comparison`; below ``minimum`` days (or weeks) in a group it reports
     "not enough data yet".
     """
-    trend = discomfort_trend(checkins, start, end)
-    daily_scores = trend["daily"]
-    days = _day_range(start, end)
-    done_by_day = adherence(sessions, planned, start, end)["done"]
-    after_session = done_by_day.shift(1).reindex(days)
-    scored = daily_scores.reindex(days)
-    usable = scored.notna() & after_session.notna()
+    daily = _Daily.build(sessions, planned, start, end)
+    scores = _Scores.build(checkins, start, end)
+    scored = scores.daily if scores is not None else np.full(len(daily.days), np.nan)
+    after_session = np.r_[np.nan, daily.done[:-1]] if len(daily.days) else np.zeros(0)
+    usable = ~np.isnan(scored) & ~np.isnan(after_session)
     next_day = compare_means(
         scored[usable & (after_session > 0)],
         scored[usable & (after_session == 0)],
@@ -684,16 +884,17 @@ def association(
         "day",
         minimum,
     )
-    weeks = adherence(sessions, planned, start, end, by="week")
-    weekly_scores = daily_scores.groupby(_week_start(daily_scores.index)).mean()
-    weekly_scores.index = pd.DatetimeIndex(weekly_scores.index, name="week")
-    joined = weeks.assign(discomfort=weekly_scores.reindex(weeks.index)).dropna(
-        subset=["share", "discomfort"]
-    )
-    high = joined["share"] >= high_share - _EPS
+    weeks, starts, labels = daily.weeks()
+    if len(weeks):
+        share = _ratio(np.add.reduceat(daily.done, starts), np.add.reduceat(daily.planned, starts))
+        weekly_scores = _group_means(labels, scored, len(weeks))
+    else:
+        share = weekly_scores = np.zeros(0)
+    usable = ~np.isnan(share) & ~np.isnan(weekly_scores)
+    high = share >= high_share - _EPS
     weekly = compare_means(
-        joined.loc[high, "discomfort"],
-        joined.loc[~high, "discomfort"],
+        weekly_scores[usable & high],
+        weekly_scores[usable & ~high],
         f"weeks with at least {high_share:.0%} of the plan done".replace("%", " %"),
         "weeks with less",
         "week",
@@ -713,102 +914,164 @@ def discomfort_after_sessions(
     """
     if len(sessions) == 0:
         return pd.Series([], dtype="float64", name="discomfort_after")
-    result = pd.Series(math.nan, index=pd.Index(sessions["session_id"]), name="discomfort_after")
+    index = pd.Index(sessions["session_id"])
+    result = np.full(len(sessions), np.nan)
     if len(checkins) == 0:
-        return result
-    scores = checkins.assign(discomfort=pd.to_numeric(checkins["discomfort"], errors="coerce"))
-    linked = scores.loc[(scores["context"] == "after") & scores["session_id"].notna()]
-    linked_mean = linked.groupby("session_id")["discomfort"].mean()
-    linked_mean.index = linked_mean.index.astype(result.index.dtype, copy=False)
-    # nearest following check-in for sessions without a linked one
-    left = pd.DataFrame(
-        {
-            "session_id": sessions["session_id"].to_numpy(),
-            "person_id": sessions["person_id"].to_numpy(),
-            "t": _utc(sessions["started_at"]),
-        }
-    ).sort_values("t")
-    right = pd.DataFrame(
-        {
-            "person_id": scores["person_id"].to_numpy(),
-            "t": _utc(scores["at"]),
-            "score": scores["discomfort"].to_numpy(),
-        }
-    ).loc[(scores["context"] != "before").to_numpy()]
-    right = right.dropna().sort_values("t")
-    if len(right):
-        merged = pd.merge_asof(
-            left,
-            right,
-            on="t",
-            by="person_id",
-            direction="forward",
-            tolerance=pd.Timedelta(hours=hours),
+        return pd.Series(result, index=index, name="discomfort_after")
+    scores = _numbers(checkins["discomfort"])
+    context = checkins["context"]
+    # nearest following check-in (of the same person) for every session
+    keep = ~_flags(context == "before") & ~np.isnan(scores)
+    checkin_people = checkins["person_id"].to_numpy()
+    if checkin_people.dtype.kind == "f":
+        keep = keep & ~np.isnan(checkin_people)
+    checkin_times = _utc_microseconds(checkins["at"])
+    keep = keep & (checkin_times != _NO_DAY)
+    if keep.any():
+        result = _next_score(
+            sessions["person_id"].to_numpy(),
+            _utc_microseconds(sessions["started_at"]),
+            checkin_people[keep],
+            checkin_times[keep],
+            scores[keep],
+            int(pd.Timedelta(hours=hours) // pd.Timedelta(microseconds=1)),
         )
-        result = pd.Series(
-            merged["score"].to_numpy(dtype="float64"),
-            index=pd.Index(merged["session_id"]),
-            name="discomfort_after",
-        ).reindex(result.index)
-    return linked_mean.reindex(result.index).fillna(result).rename("discomfort_after")
+    linked = _flags((context == "after") & checkins["session_id"].notna())
+    if linked.any():
+        linked_scores = pd.Series(scores[linked], index=checkins["session_id"][linked].to_numpy())
+        linked_mean = linked_scores.groupby(level=0).mean()
+        linked_mean.index = linked_mean.index.astype(index.dtype, copy=False)
+        found = linked_mean.reindex(index).to_numpy()
+        result = np.where(np.isnan(found), result, found)
+    return pd.Series(result, index=index, name="discomfort_after")
 
 
-def _utc(times: pd.Series) -> pd.Series:
+def _utc_microseconds(times: pd.Series) -> np.ndarray:
+    """Time stamps as microseconds since 1970 UTC (``_NO_DAY`` where missing)."""
     stamps = pd.to_datetime(times, utc=True)
-    return pd.Series(stamps.to_numpy(), dtype="datetime64[us, UTC]")
+    return np.asarray(stamps.dt.tz_localize(None).to_numpy(), dtype="datetime64[us]").view("int64")
+
+
+def _next_score(
+    people: np.ndarray,
+    times: np.ndarray,
+    checkin_people: np.ndarray,
+    checkin_times: np.ndarray,
+    scores: np.ndarray,
+    tolerance: int,
+) -> np.ndarray:
+    """For each (person, time): the score of that person's first check-in at or after the time
+    and at most ``tolerance`` later (what ``merge_asof(direction="forward")`` picks); NaN if
+    none."""
+    result = np.full(len(times), np.nan)
+    # in time order as pandas' ``sort_values`` gives it (the same numpy sort on datetime64, so
+    # among check-ins at the very same time the same one is picked), then by person
+    order = np.argsort(checkin_times.view("datetime64[us]"), kind="quicksort")
+    order = order[np.argsort(checkin_people[order], kind="stable")]
+    checkin_people, checkin_times = checkin_people[order], checkin_times[order]
+    scores = scores[order]
+    for person in np.unique(people):
+        mine = np.flatnonzero((people == person) & (times != _NO_DAY))
+        low = np.searchsorted(checkin_people, person, side="left")
+        high = np.searchsorted(checkin_people, person, side="right")
+        if low == high or len(mine) == 0:
+            continue
+        their_times = checkin_times[low:high]
+        position = np.searchsorted(their_times, times[mine], side="left")
+        inside = position < len(their_times)
+        position = np.minimum(position, len(their_times) - 1)
+        inside &= their_times[position] - times[mine] <= tolerance
+        result[mine[inside]] = scores[low:high][position[inside]]
+    return result
+
+
+_ITEM_COLUMNS = [
+    "sessions_planned",
+    "sessions_done",
+    "share_done",
+    "steps_planned",
+    "steps_done",
+    "discomfort_after_with",
+    "discomfort_after_without",
+]
 
 
 def _per_item(
-    steps: pd.DataFrame, sessions: pd.DataFrame, checkins: pd.DataFrame, key: str, name: str
+    steps: pd.DataFrame,
+    keep: np.ndarray,
+    sessions: pd.DataFrame,
+    checkins: pd.DataFrame,
+    key: str,
+    name: str,
 ) -> pd.DataFrame:
-    columns = [
-        "sessions_planned",
-        "sessions_done",
-        "share_done",
-        "steps_planned",
-        "steps_done",
-        "discomfort_after_with",
-        "discomfort_after_without",
-    ]
-    work = steps.loc[steps[key].notna() & (steps[key].astype(str) != "")] if len(steps) else steps
-    if len(work) == 0:
+    """Per value of ``steps[key]`` over the steps where ``keep`` holds (see :func:`by_exercise`).
+
+    Works on (item, session) pairs: a pair is planned when the session had a step of the item,
+    done when one of those steps was done.
+    """
+    if len(steps):
+        items = steps[key]
+        keep = keep & _flags(items.notna()) & _flags(items.astype(str) != "")
+    if len(steps) == 0 or not keep.any():
         return pd.DataFrame(
-            {c: pd.Series([], dtype="float64") for c in columns},
+            {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
             index=pd.Index([], name=name, dtype="object"),
         )
-    work = work.assign(is_done=(work["status"] == "done"))
-    per_session = work.groupby([key, "session_id"])["is_done"].agg(["size", "sum"])
-    per_session = per_session.rename(columns={"size": "planned_steps", "sum": "done_steps"})
-    per_session = per_session.assign(done=per_session["done_steps"] > 0)
+    codes, names = pd.factorize(items[keep], sort=True)
+    session_ids = steps["session_id"].to_numpy()[keep]
+    is_done = _flags(steps["status"] == "done")[keep]
+    order = np.lexsort((session_ids, codes))
+    codes, session_ids, is_done = codes[order], session_ids[order], is_done[order]
+    new_pair = np.r_[True, (codes[1:] != codes[:-1]) | (session_ids[1:] != session_ids[:-1])]
+    pair_starts = np.flatnonzero(new_pair)
+    pair_item, pair_session = codes[pair_starts], session_ids[pair_starts]
+    pair_steps = np.diff(np.r_[pair_starts, len(codes)]).astype("int64")
+    pair_done_steps = np.add.reduceat(is_done.astype("int64"), pair_starts)
+    pair_done = pair_done_steps > 0
+    item_starts = np.flatnonzero(np.r_[True, pair_item[1:] != pair_item[:-1]])
+    sessions_planned = np.diff(np.r_[item_starts, len(pair_item)]).astype("int64")
+    sessions_done = np.add.reduceat(pair_done.astype("int64"), item_starts)
+
     after = discomfort_after_sessions(sessions, checkins)
-    per_session = per_session.assign(
-        after=after.reindex(per_session.index.get_level_values("session_id")).to_numpy()
+    after_values = after.to_numpy()
+    at = after.index.get_indexer(pair_session) if len(after) else np.full(len(pair_session), -1)
+    pair_after = (
+        np.where(at >= 0, after_values[np.maximum(at, 0)], np.nan)
+        if len(after)
+        else (np.full(len(pair_session), np.nan))
     )
-    grouped = per_session.groupby(level=0)
+    count = len(names)
+    with_mean = _group_means(pair_item[pair_done], pair_after[pair_done], count)
+    # sessions done that did not include the item (for a fair comparison)
+    done_session_ids = pair_session[pair_done]
+    in_done = after.index.isin(done_session_ids) if len(after) else np.zeros(0, dtype=bool)
+    after_done_ids = after.index.to_numpy()[in_done]
+    after_done = after_values[in_done]
+    without = np.full(count, np.nan)
+    for item in np.unique(pair_item[pair_done]):
+        included = pair_session[pair_done & (pair_item == item)]
+        without[item] = _nan_mean(after_done[~np.isin(after_done_ids, included)])
     frame = pd.DataFrame(
         {
-            "sessions_planned": grouped.size(),
-            "sessions_done": grouped["done"].sum(),
-            "steps_planned": grouped["planned_steps"].sum(),
-            "steps_done": grouped["done_steps"].sum(),
-        }
+            "sessions_planned": sessions_planned,
+            "sessions_done": sessions_done,
+            "share_done": sessions_done / sessions_planned,
+            "steps_planned": np.add.reduceat(pair_steps, item_starts),
+            "steps_done": np.add.reduceat(pair_done_steps, item_starts),
+            "discomfort_after_with": with_mean,
+            "discomfort_after_without": without,
+        },
+        index=names.rename(name),
     )
-    frame = frame.assign(share_done=frame["sessions_done"] / frame["sessions_planned"])
-    done_rows = per_session.loc[per_session["done"]]
-    with_mean = done_rows.groupby(level=0)["after"].mean()
-    # sessions done that did not include the item (for a fair comparison)
-    done_sessions = after.index[after.index.isin(done_rows.index.get_level_values("session_id"))]
-    after_done = after.reindex(done_sessions)
-    without = {}
-    for item, rows in done_rows.groupby(level=0):
-        included = rows.index.get_level_values("session_id")
-        without[item] = float(after_done.loc[~after_done.index.isin(included)].mean())
-    frame = frame.assign(
-        discomfort_after_with=with_mean.reindex(frame.index),
-        discomfort_after_without=pd.Series(without, dtype="float64").reindex(frame.index),
-    )
-    frame.index.name = name
-    return frame[columns]
+    return frame
+
+
+def _exercise_steps(steps: pd.DataFrame, key: str) -> np.ndarray:
+    """Which steps are exercise work (hold or reps) with a value in ``key``."""
+    keep = _flags(steps[key].notna()) if len(steps) else np.zeros(0, dtype=bool)
+    if len(steps) and "kind" in steps:
+        keep = keep & _flags(steps["kind"].isin(["hold", "reps"]))
+    return keep
 
 
 def by_exercise(
@@ -820,19 +1083,15 @@ def by_exercise(
     score after done sessions that included the exercise, ``discomfort_after_without`` after
     done sessions that did not (see :func:`discomfort_after_sessions`).
     """
-    work = steps.loc[steps["exercise_id"].notna()] if len(steps) else steps
-    if len(work) and "kind" in work:
-        work = work.loc[work["kind"].isin(["hold", "reps"])]
-    return _per_item(work, sessions, checkins, "exercise_id", "exercise_id")
+    keep = _exercise_steps(steps, "exercise_id")
+    return _per_item(steps, keep, sessions, checkins, "exercise_id", "exercise_id")
 
 
 def by_group(steps: pd.DataFrame, sessions: pd.DataFrame, checkins: pd.DataFrame) -> pd.DataFrame:
     """Like :func:`by_exercise`, per exercise group; ``steps_done / steps_planned`` is the
     group's adherence (its share of planned exercise steps done)."""
-    work = steps.loc[steps["group"].notna()] if len(steps) else steps
-    if len(work) and "kind" in work:
-        work = work.loc[work["kind"].isin(["hold", "reps"])]
-    frame = _per_item(work, sessions, checkins, "group", "group")
+    keep = _exercise_steps(steps, "group")
+    frame = _per_item(steps, keep, sessions, checkins, "group", "group")
     return frame.assign(
         adherence=(frame["steps_done"] / frame["steps_planned"].where(frame["steps_planned"] > 0))
     )
@@ -920,24 +1179,37 @@ def trainer_overview(
         names = {int(k): str(v) for k, v in people.items()}
     else:
         names = {int(p.id): str(p.name) for p in people}
-    end = _as_day(today)
-    window_start = end - pd.Timedelta(days=7 * weeks - 1)
-    checkins_by = dict(tuple(checkins.groupby("person_id"))) if len(checkins) else {}
-    sessions_by = dict(tuple(sessions.groupby("person_id"))) if len(sessions) else {}
+    end = _day_number(today)
+    window_start = end - (7 * weeks - 1)
+    # every column read once for everyone, then sliced per person
+    checkin_rows = _PersonRows(checkins, "at")
+    checkin_scores = _numbers(checkins["discomfort"]) if len(checkins) else np.zeros(0)
+    session_rows = _PersonRows(sessions, "started_at")
+    if len(sessions):
+        done_steps = np.nan_to_num(_numbers(sessions["done_steps"]), nan=0.0)
+        session_done = done_steps[session_rows.order] > 0
+    else:
+        session_done = np.zeros(0, dtype=bool)
     rows = []
     for person_id, name in names.items():
-        person_checkins = checkins_by.get(person_id, checkins.iloc[0:0])
-        person_sessions = sessions_by.get(person_id, sessions.iloc[0:0])
-        done = _done_sessions(person_sessions)
-        last = done["day"].max() if len(done) else pd.NaT
-        first = first_activity_day(person_sessions, person_checkins)
-        start = max(window_start, first) if first is not None else end + pd.Timedelta(days=1)
+        checkin_slice = checkin_rows.slice(person_id)
+        session_slice = session_rows.slice(person_id)
+        checkin_days = checkin_rows.days[checkin_slice]
+        session_days = session_rows.days[session_slice]
+        done_days = session_days[session_done[session_slice]]
+        done_days = done_days[done_days != _NO_DAY]
+        last = _stamp(done_days.max()) if len(done_days) else pd.NaT
+        known = np.r_[checkin_days, session_days]
+        known = known[known != _NO_DAY]
+        start = max(window_start, int(known.min())) if len(known) else end + 1
         if start <= end:
-            table = adherence(person_sessions, planned_by_person.get(person_id), start, end)
-            planned, done_count = int(table["planned"].sum()), int(table["done"].sum())
+            planned = _planned_count(planned_by_person.get(person_id), start, end)
+            done_count = int(((done_days >= start) & (done_days <= end)).sum())
         else:
             planned = done_count = 0
-        change = important_change(discomfort_trend(person_checkins), rule)
+        scores = checkin_scores[checkin_rows.order[checkin_slice]]
+        scored = (checkin_days != _NO_DAY) & ~np.isnan(scores)
+        change = _overall_change(checkin_days[scored], scores[scored], rule)
         rows.append(
             {
                 "person_id": person_id,
@@ -968,3 +1240,50 @@ def trainer_overview(
     ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"last_session": "datetime64[us]"})
+
+
+class _PersonRows:
+    """A frame's rows grouped by ``person_id`` (in their original order within a person), with
+    the day number of each row's ``time_column``."""
+
+    def __init__(self, frame: pd.DataFrame, time_column: str) -> None:
+        if len(frame):
+            people = frame["person_id"].to_numpy()
+            self.order = np.argsort(people, kind="stable")
+            self.people = people[self.order]
+            self.days = _day_numbers(frame[time_column])[self.order]
+        else:
+            self.order = np.zeros(0, dtype="int64")
+            self.people = np.zeros(0, dtype="int64")
+            self.days = np.zeros(0, dtype="int64")
+
+    def slice(self, person_id: int) -> slice:
+        low = int(np.searchsorted(self.people, person_id, side="left"))
+        high = int(np.searchsorted(self.people, person_id, side="right"))
+        return slice(low, high)
+
+
+def _planned_count(planned: Any, start: int, end: int) -> int:
+    """Sessions planned from day number ``start`` to ``end`` (both included)."""
+    if isinstance(planned, pd.Series | Mapping):
+        return int(_planned_on(planned, _day_range(_stamp(start), _stamp(end))).sum())
+    weekdays = np.bincount(_weekdays(start, end - start + 1), minlength=7)
+    return int((weekdays * _per_weekday(planned)).sum())
+
+
+def _overall_change(
+    day_numbers: np.ndarray, scores: np.ndarray, rule: ImportantChangeRule
+) -> ChangeResult:
+    """:func:`important_change` of the trend over all of these scores."""
+    if len(day_numbers) == 0:
+        return _change(np.zeros(0), np.zeros(0), math.nan, rule, BASELINE_DAYS, MIN_DAYS_PER_GROUP)
+    days = _day_range(_stamp(day_numbers.min()), _stamp(day_numbers.max()))
+    trend = _Scores.from_days(days, day_numbers, scores)
+    return _change(
+        trend.daily,
+        trend.rolling(ROLLING_DAYS),
+        trend.baseline(BASELINE_DAYS),
+        rule,
+        BASELINE_DAYS,
+        MIN_DAYS_PER_GROUP,
+    )
