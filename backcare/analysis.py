@@ -31,6 +31,7 @@ local time counts for that evening, whatever the offset).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import math
@@ -226,9 +227,27 @@ def _numbers(values: pd.Series) -> np.ndarray:
     return numeric.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _flags(mask: pd.Series) -> np.ndarray:
-    """A boolean column (maybe nullable) as a numpy bool array, missing as False."""
-    return mask.to_numpy(dtype=bool, na_value=False)
+def _equals(values: pd.Series, text: str) -> np.ndarray:
+    """Which entries of a column equal ``text`` (missing ones do not), as a numpy bool array.
+
+    Compared on the column's numpy values: for text columns that is several times quicker than
+    the pandas comparison, which checks every entry for missing values first.
+    """
+    raw = values.to_numpy()
+    if raw.dtype == object:
+        with contextlib.suppress(TypeError):  # pd.NA cannot be compared this way
+            found = raw == text
+            if isinstance(found, np.ndarray) and found.shape == raw.shape:
+                return found.astype(bool, copy=False)
+    return (values == text).to_numpy(dtype=bool, na_value=False)
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """Which entries of a column are not missing, as a numpy bool array."""
+    raw = values.to_numpy()
+    if raw.dtype == object:
+        return ~pd.isna(raw)
+    return values.notna().to_numpy()
 
 
 def _group_sums(labels: np.ndarray, values: np.ndarray, groups: int) -> tuple[Any, Any]:
@@ -921,7 +940,7 @@ def discomfort_after_sessions(
     scores = _numbers(checkins["discomfort"])
     context = checkins["context"]
     # nearest following check-in (of the same person) for every session
-    keep = ~_flags(context == "before") & ~np.isnan(scores)
+    keep = ~_equals(context, "before") & ~np.isnan(scores)
     checkin_people = checkins["person_id"].to_numpy()
     if checkin_people.dtype.kind == "f":
         keep = keep & ~np.isnan(checkin_people)
@@ -936,7 +955,7 @@ def discomfort_after_sessions(
             scores[keep],
             int(pd.Timedelta(hours=hours) // pd.Timedelta(microseconds=1)),
         )
-    linked = _flags((context == "after") & checkins["session_id"].notna())
+    linked = _equals(context, "after") & _present(checkins["session_id"])
     if linked.any():
         linked_scores = pd.Series(scores[linked], index=checkins["session_id"][linked].to_numpy())
         linked_mean = linked_scores.groupby(level=0).mean()
@@ -1011,7 +1030,7 @@ def _per_item(
     """
     if len(steps):
         items = steps[key]
-        keep = keep & _flags(items.notna()) & _flags(items.astype(str) != "")
+        keep = keep & _present(items) & ~_equals(items, "")
     if len(steps) == 0 or not keep.any():
         return pd.DataFrame(
             {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
@@ -1019,7 +1038,7 @@ def _per_item(
         )
     codes, names = pd.factorize(items[keep], sort=True)
     session_ids = steps["session_id"].to_numpy()[keep]
-    is_done = _flags(steps["status"] == "done")[keep]
+    is_done = _equals(steps["status"], "done")[keep]
     order = np.lexsort((session_ids, codes))
     codes, session_ids, is_done = codes[order], session_ids[order], is_done[order]
     new_pair = np.r_[True, (codes[1:] != codes[:-1]) | (session_ids[1:] != session_ids[:-1])]
@@ -1068,9 +1087,9 @@ def _per_item(
 
 def _exercise_steps(steps: pd.DataFrame, key: str) -> np.ndarray:
     """Which steps are exercise work (hold or reps) with a value in ``key``."""
-    keep = _flags(steps[key].notna()) if len(steps) else np.zeros(0, dtype=bool)
+    keep = _present(steps[key]) if len(steps) else np.zeros(0, dtype=bool)
     if len(steps) and "kind" in steps:
-        keep = keep & _flags(steps["kind"].isin(["hold", "reps"]))
+        keep = keep & (_equals(steps["kind"], "hold") | _equals(steps["kind"], "reps"))
     return keep
 
 
