@@ -53,6 +53,7 @@ __all__ = [
     "ChangeResult",
     "Comparison",
     "ImportantChangeRule",
+    "PersonReport",
     "adherence",
     "association",
     "by_exercise",
@@ -64,6 +65,7 @@ __all__ = [
     "discomfort_trend",
     "first_activity_day",
     "important_change",
+    "person_reports",
     "planned_sessions",
     "summary_sentences",
     "t_quantile_975",
@@ -379,16 +381,22 @@ class _Daily:
     @classmethod
     def build(cls, sessions: pd.DataFrame, planned: Any, start: Any, end: Any) -> _Daily:
         days = _day_range(start, end)
+        done_days, completion = _done_sessions(sessions)
+        return cls.from_days(days, _planned_on(planned, days), done_days, completion)
+
+    @classmethod
+    def from_days(
+        cls, days: pd.DatetimeIndex, planned: np.ndarray, done_days: np.ndarray, completion: Any
+    ) -> _Daily:
         count = len(days)
         first = _day_number(days[0]) if count else 0
-        done_days, completion = _done_sessions(sessions)
         inside = (done_days >= first) & (done_days < first + count)
         position = done_days[inside] - first
         completion_sum, _ = _group_sums(position, completion[inside], count)
         return cls(
             days,
             first,
-            _planned_on(planned, days),
+            planned,
             np.bincount(position, minlength=count).astype("int64"),
             completion_sum,
         )
@@ -560,6 +568,10 @@ def discomfort_trend(
     scores = _Scores.build(checkins, start, end)
     if scores is None:
         return _empty_trend(columns)
+    return _trend_frame(scores, window_days, baseline_days)
+
+
+def _trend_frame(scores: _Scores, window_days: int, baseline_days: int) -> pd.DataFrame:
     rolling = scores.rolling(window_days)
     baseline = scores.baseline(baseline_days)
     change = rolling - baseline
@@ -835,8 +847,7 @@ def compare_means(
     minimum: int = MIN_DAYS_PER_GROUP,
 ) -> Comparison:
     """Welch's comparison of two groups' means (NaNs dropped)."""
-    a = pd.Series(values_a, dtype="float64").dropna().to_numpy()
-    b = pd.Series(values_b, dtype="float64").dropna().to_numpy()
+    a, b = _finite_values(values_a), _finite_values(values_b)
     n_a, n_b = len(a), len(b)
     mean_a = float(a.mean()) if n_a else math.nan
     mean_b = float(b.mean()) if n_b else math.nan
@@ -854,6 +865,13 @@ def compare_means(
     return Comparison(
         label_a, label_b, unit, n_a, n_b, mean_a, mean_b, difference, low, high, minimum
     )
+
+
+def _finite_values(values: Sequence[float] | pd.Series | np.ndarray) -> np.ndarray:
+    """The values as float64, NaNs dropped."""
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1:
+        return values[~np.isnan(values)]
+    return pd.Series(values, dtype="float64").dropna().to_numpy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -891,7 +909,12 @@ def association(
     "not enough data yet".
     """
     daily = _Daily.build(sessions, planned, start, end)
-    scores = _Scores.build(checkins, start, end)
+    return _association(daily, _Scores.build(checkins, start, end), minimum, high_share)
+
+
+def _association(
+    daily: _Daily, scores: _Scores | None, minimum: int, high_share: float
+) -> Association:
     scored = scores.daily if scores is not None else np.full(len(daily.days), np.nan)
     after_session = np.r_[np.nan, daily.done[:-1]] if len(daily.days) else np.zeros(0)
     usable = ~np.isnan(scored) & ~np.isnan(after_session)
@@ -934,39 +957,89 @@ def discomfort_after_sessions(
     if len(sessions) == 0:
         return pd.Series([], dtype="float64", name="discomfort_after")
     index = pd.Index(sessions["session_id"])
-    result = np.full(len(sessions), np.nan)
     if len(checkins) == 0:
-        return pd.Series(result, index=index, name="discomfort_after")
-    scores = _numbers(checkins["discomfort"])
-    context = checkins["context"]
-    # nearest following check-in (of the same person) for every session
-    keep = ~_equals(context, "before") & ~np.isnan(scores)
-    checkin_people = checkins["person_id"].to_numpy()
-    if checkin_people.dtype.kind == "f":
-        keep = keep & ~np.isnan(checkin_people)
-    checkin_times = _utc_microseconds(checkins["at"])
-    keep = keep & (checkin_times != _NO_DAY)
+        return pd.Series(np.full(len(sessions), np.nan), index=index, name="discomfort_after")
+    values = _after(
+        sessions["person_id"].to_numpy(),
+        _utc_microseconds(sessions["started_at"]),
+        index,
+        _CheckinColumns.of(checkins),
+        hours,
+    )
+    return pd.Series(values, index=index, name="discomfort_after")
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckinColumns:
+    """What :func:`discomfort_after_sessions` reads from the check-ins, as numpy arrays."""
+
+    people: np.ndarray
+    times: np.ndarray  # microseconds since 1970 UTC
+    scores: np.ndarray
+    usable: np.ndarray  # may be the check-in that follows a session
+    linked: np.ndarray  # marked "after" for a session
+    linked_ids: np.ndarray  # that session's id
+
+    @classmethod
+    def of(cls, checkins: pd.DataFrame) -> _CheckinColumns:
+        scores = _numbers(checkins["discomfort"])
+        context = checkins["context"]
+        usable = ~_equals(context, "before") & ~np.isnan(scores)
+        people = checkins["person_id"].to_numpy()
+        if people.dtype.kind == "f":
+            usable = usable & ~np.isnan(people)
+        times = _utc_microseconds(checkins["at"])
+        usable = usable & (times != _NO_DAY)
+        linked = _equals(context, "after") & _present(checkins["session_id"])
+        return cls(people, times, scores, usable, linked, checkins["session_id"].to_numpy())
+
+    def take(self, rows: Any) -> _CheckinColumns:
+        return _CheckinColumns(
+            self.people[rows],
+            self.times[rows],
+            self.scores[rows],
+            self.usable[rows],
+            self.linked[rows],
+            self.linked_ids[rows],
+        )
+
+
+def _after(
+    people: np.ndarray,
+    times: np.ndarray,
+    index: pd.Index,
+    checkins: _CheckinColumns,
+    hours: float,
+) -> np.ndarray:
+    """The values of :func:`discomfort_after_sessions` for sessions given by column."""
+    result = np.full(len(index), np.nan)
+    keep = checkins.usable
     if keep.any():
         result = _next_score(
-            sessions["person_id"].to_numpy(),
-            _utc_microseconds(sessions["started_at"]),
-            checkin_people[keep],
-            checkin_times[keep],
-            scores[keep],
+            people,
+            times,
+            checkins.people[keep],
+            checkins.times[keep],
+            checkins.scores[keep],
             int(pd.Timedelta(hours=hours) // pd.Timedelta(microseconds=1)),
         )
-    linked = _equals(context, "after") & _present(checkins["session_id"])
+    linked = checkins.linked
     if linked.any():
-        linked_scores = pd.Series(scores[linked], index=checkins["session_id"][linked].to_numpy())
+        linked_scores = pd.Series(checkins.scores[linked], index=checkins.linked_ids[linked])
         linked_mean = linked_scores.groupby(level=0).mean()
         linked_mean.index = linked_mean.index.astype(index.dtype, copy=False)
         found = linked_mean.reindex(index).to_numpy()
         result = np.where(np.isnan(found), result, found)
-    return pd.Series(result, index=index, name="discomfort_after")
+    return result
 
 
 def _utc_microseconds(times: pd.Series) -> np.ndarray:
     """Time stamps as microseconds since 1970 UTC (``_NO_DAY`` where missing)."""
+    if _is_datetime(times):
+        values = times.array
+        if values.unit != "us":
+            values = values.as_unit("us")
+        return values.asi8.copy()  # UTC for zone-aware stamps, the wall clock for naive ones
     stamps = pd.to_datetime(times, utc=True)
     return np.asarray(stamps.dt.tz_localize(None).to_numpy(), dtype="datetime64[us]").view("int64")
 
@@ -1039,6 +1112,21 @@ def _per_item(
     codes, names = pd.factorize(items[keep], sort=True)
     session_ids = steps["session_id"].to_numpy()[keep]
     is_done = _equals(steps["status"], "done")[keep]
+    after = discomfort_after_sessions(sessions, checkins)
+    return _item_frame(codes, names, session_ids, is_done, after.index, after.to_numpy(), name)
+
+
+def _item_frame(
+    codes: np.ndarray,
+    names: pd.Index,
+    session_ids: np.ndarray,
+    is_done: np.ndarray,
+    after_ids: pd.Index,
+    after_values: np.ndarray,
+    name: str,
+) -> pd.DataFrame:
+    """:func:`_per_item` from the kept steps' item codes (into ``names``), session ids and done
+    flags, and the discomfort after each session."""
     order = np.lexsort((session_ids, codes))
     codes, session_ids, is_done = codes[order], session_ids[order], is_done[order]
     new_pair = np.r_[True, (codes[1:] != codes[:-1]) | (session_ids[1:] != session_ids[:-1])]
@@ -1051,20 +1139,17 @@ def _per_item(
     sessions_planned = np.diff(np.r_[item_starts, len(pair_item)]).astype("int64")
     sessions_done = np.add.reduceat(pair_done.astype("int64"), item_starts)
 
-    after = discomfort_after_sessions(sessions, checkins)
-    after_values = after.to_numpy()
-    at = after.index.get_indexer(pair_session) if len(after) else np.full(len(pair_session), -1)
-    pair_after = (
-        np.where(at >= 0, after_values[np.maximum(at, 0)], np.nan)
-        if len(after)
-        else (np.full(len(pair_session), np.nan))
-    )
+    if len(after_ids):
+        at = after_ids.get_indexer(pair_session)
+        pair_after = np.where(at >= 0, after_values[np.maximum(at, 0)], np.nan)
+    else:
+        pair_after = np.full(len(pair_session), np.nan)
     count = len(names)
     with_mean = _group_means(pair_item[pair_done], pair_after[pair_done], count)
     # sessions done that did not include the item (for a fair comparison)
     done_session_ids = pair_session[pair_done]
-    in_done = after.index.isin(done_session_ids) if len(after) else np.zeros(0, dtype=bool)
-    after_done_ids = after.index.to_numpy()[in_done]
+    in_done = after_ids.isin(done_session_ids) if len(after_ids) else np.zeros(0, dtype=bool)
+    after_done_ids = after_ids.to_numpy()[in_done]
     after_done = after_values[in_done]
     without = np.full(count, np.nan)
     for item in np.unique(pair_item[pair_done]):
@@ -1155,8 +1240,9 @@ def summary_sentences(
 
     ``period`` opens the first sentence ("In the last 4 weeks").
     """
-    planned = int(daily_adherence["planned"].sum()) if len(daily_adherence) else 0
-    done = int(daily_adherence["done"].sum()) if len(daily_adherence) else 0
+    planned = int(daily_adherence["planned"].to_numpy().sum()) if len(daily_adherence) else 0
+    done_by_day = daily_adherence["done"].to_numpy() if len(daily_adherence) else np.zeros(0)
+    done = int(done_by_day.sum())
     sentences = []
     if planned:
         share = done / planned * 100
@@ -1165,10 +1251,15 @@ def summary_sentences(
         text = f"{period} you did {_plural(done, 'session')}; no routine schedule planned any."
     else:
         text = f"{period} there are no sessions planned or done yet."
-    completion = daily_adherence["completion"].dropna() if len(daily_adherence) else []
-    if done and len(completion):
-        weights = daily_adherence.loc[completion.index, "done"]
-        mean_completion = float((completion * weights).sum() / weights.sum()) * 100
+    completion = (
+        daily_adherence["completion"].to_numpy(dtype="float64")
+        if len(daily_adherence)
+        else np.zeros(0)
+    )
+    finished = ~np.isnan(completion)
+    if done and finished.any():
+        weights = done_by_day[finished]
+        mean_completion = float((completion[finished] * weights).sum() / weights.sum()) * 100
         text += f" On average you finished {mean_completion:.0f} % of each session you started."
     sentences.append(text)
     sentences.append(change.sentence())
@@ -1265,12 +1356,16 @@ class _PersonRows:
     """A frame's rows grouped by ``person_id`` (in their original order within a person), with
     the day number of each row's ``time_column``."""
 
-    def __init__(self, frame: pd.DataFrame, time_column: str) -> None:
+    def __init__(self, frame: pd.DataFrame, time_column: str | None) -> None:
         if len(frame):
             people = frame["person_id"].to_numpy()
             self.order = np.argsort(people, kind="stable")
             self.people = people[self.order]
-            self.days = _day_numbers(frame[time_column])[self.order]
+            self.days = (
+                _day_numbers(frame[time_column])[self.order]
+                if time_column
+                else np.zeros(len(frame), dtype="int64")
+            )
         else:
             self.order = np.zeros(0, dtype="int64")
             self.people = np.zeros(0, dtype="int64")
@@ -1305,4 +1400,184 @@ def _overall_change(
         rule,
         BASELINE_DAYS,
         MIN_DAYS_PER_GROUP,
+    )
+
+
+# -- everyone at once ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PersonReport:
+    """Everything the dashboard computes for one person from ``start`` to ``end``.
+
+    Each field equals what the single-person function gives for the person's own rows:
+    ``daily``/``weekly`` are :func:`adherence`, ``trend`` :func:`discomfort_trend`, ``change``
+    :func:`important_change`, ``association`` :func:`association` (all over the range), and
+    ``per_group``/``per_exercise`` :func:`by_group`/:func:`by_exercise` over the whole log.
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    trend: pd.DataFrame
+    change: ChangeResult
+    association: Association
+    per_group: pd.DataFrame
+    per_exercise: pd.DataFrame
+    sentences: list[str]
+
+
+def person_reports(
+    checkins: pd.DataFrame,
+    sessions: pd.DataFrame,
+    steps: pd.DataFrame,
+    planned_by_person: Mapping[int, Any],
+    end: Any,
+    *,
+    rule: ImportantChangeRule = IMPORTANT_CHANGE,
+) -> dict[int, PersonReport]:
+    """A :class:`PersonReport` for every person in ``planned_by_person`` who has a session or a
+    check-in, from their first one to ``end``, in one pass over the store's frames.
+
+    The same numbers as calling the single-person functions person by person, read from the
+    frames once: each column is converted once for everyone and then sliced per person.
+    """
+    end_day = _as_day(end)
+    checkin_rows = _PersonRows(checkins, "at")
+    session_rows = _PersonRows(sessions, "started_at")
+    step_rows = _PersonRows(steps, None)
+    if len(checkins):
+        checkin_columns = _CheckinColumns.of(checkins).take(checkin_rows.order)
+    if len(sessions):
+        session_ids = sessions["session_id"].to_numpy()[session_rows.order]
+        session_times = _utc_microseconds(sessions["started_at"])[session_rows.order]
+        done = np.nan_to_num(_numbers(sessions["done_steps"]), nan=0.0)[session_rows.order] > 0
+        completion = np.clip(_numbers(sessions["completion"])[session_rows.order], 0, 1)
+    items = {}
+    if len(steps):
+        step_done = _equals(steps["status"], "done")[step_rows.order]
+        step_sessions = steps["session_id"].to_numpy()[step_rows.order]
+        for key in ("group", "exercise_id"):
+            column = steps[key]
+            keep = _exercise_steps(steps, key) & _present(column) & ~_equals(column, "")
+            codes = np.full(len(steps), -1, dtype="int64")
+            if keep.any():
+                kept_codes, names = pd.factorize(column[keep], sort=True)
+                codes[keep] = kept_codes
+            else:
+                names = pd.Index([], dtype="object")
+            items[key] = (codes[step_rows.order], names)
+    reports = {}
+    for person_id, plan in planned_by_person.items():
+        mine_c = checkin_rows.slice(person_id)
+        mine_s = session_rows.slice(person_id)
+        mine_st = step_rows.slice(person_id)
+        c_days, s_days = checkin_rows.days[mine_c], session_rows.days[mine_s]
+        known = np.r_[c_days, s_days]
+        known = known[known != _NO_DAY]
+        if len(known) == 0:
+            continue
+        start = _stamp(known.min())
+        days = _day_range(start, end_day)
+        if mine_s.stop > mine_s.start:
+            person_done = done[mine_s]
+            daily = _Daily.from_days(
+                days,
+                _planned_on(plan, days),
+                s_days[person_done],
+                completion[mine_s][person_done],
+            )
+        else:
+            daily = _Daily.from_days(days, _planned_on(plan, days), s_days[:0], np.zeros(0))
+        if mine_c.stop > mine_c.start:
+            person_checkins = checkin_columns.take(mine_c)
+            scores = _numbers_scored(c_days, person_checkins.scores, start, end_day)
+            trend_scores = _Scores.from_days(days, *scores)
+        else:
+            person_checkins = None
+            trend_scores = _Scores.from_days(days, c_days[:0], np.zeros(0))
+        trend = _trend_frame(trend_scores, ROLLING_DAYS, BASELINE_DAYS)
+        change = important_change(trend, rule)
+        association_result = _association(
+            daily, trend_scores, MIN_DAYS_PER_GROUP, HIGH_ADHERENCE_SHARE
+        )
+        daily_frame = _adherence_frame(daily, "day")
+        if mine_s.stop > mine_s.start:
+            after_ids = pd.Index(session_ids[mine_s], name="session_id")
+            if person_checkins is None:
+                after_values = np.full(len(after_ids), np.nan)
+            else:
+                people = np.full(len(after_ids), person_id)
+                after_values = _after(
+                    people, session_times[mine_s], after_ids, person_checkins, AFTER_SESSION_HOURS
+                )
+        else:
+            after_ids, after_values = pd.Index([], dtype="int64"), np.zeros(0)
+        per_item = {}
+        for key in ("group", "exercise_id"):
+            per_item[key] = _person_items(
+                items.get(key),
+                mine_st,
+                step_sessions if len(steps) else None,
+                step_done if len(steps) else None,
+                after_ids,
+                after_values,
+                key,
+            )
+        per_group = per_item["group"]
+        per_group = per_group.assign(
+            adherence=(
+                per_group["steps_done"]
+                / per_group["steps_planned"].where(per_group["steps_planned"] > 0)
+            )
+        )
+        reports[person_id] = PersonReport(
+            start,
+            end_day,
+            daily_frame,
+            _adherence_frame(daily, "week"),
+            trend,
+            change,
+            association_result,
+            per_group,
+            per_item["exercise_id"],
+            summary_sentences(daily_frame, change, association_result),
+        )
+    return reports
+
+
+def _numbers_scored(
+    day_numbers: np.ndarray, scores: np.ndarray, start: Any, end: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers and scores of the check-ins with a score from ``start`` to ``end``."""
+    keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
+    keep = keep & (day_numbers >= _day_number(start)) & (day_numbers <= _day_number(end))
+    return day_numbers[keep], scores[keep]
+
+
+def _person_items(
+    item_codes: tuple[np.ndarray, pd.Index] | None,
+    rows: slice,
+    step_sessions: np.ndarray | None,
+    step_done: np.ndarray | None,
+    after_ids: pd.Index,
+    after_values: np.ndarray,
+    key: str,
+) -> pd.DataFrame:
+    """:func:`_per_item` for one person from the columns :func:`person_reports` read."""
+    codes = item_codes[0][rows] if item_codes is not None else np.zeros(0, dtype="int64")
+    kept = codes >= 0
+    if step_sessions is None or step_done is None or item_codes is None or not kept.any():
+        return pd.DataFrame(
+            {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
+            index=pd.Index([], name=key, dtype="object"),
+        )
+    present, local = np.unique(codes[kept], return_inverse=True)
+    return _item_frame(
+        local,
+        item_codes[1][present],
+        step_sessions[rows][kept],
+        step_done[rows][kept],
+        after_ids,
+        after_values,
+        key,
     )

@@ -8,7 +8,9 @@ the baseline measured in the same run. For each store the script times
   ``steps_frame``);
 * ``analysis``: for every person, everything the dashboard computes over the whole log
   (adherence per day and week, trend, important change, associations, per group and per
-  exercise, summary) plus the trainer overview of everyone;
+  exercise, summary; :func:`backcare.analysis.person_reports`, which gives the same numbers as
+  the single-person functions but reads each column once for everyone) plus the trainer
+  overview of everyone;
 * ``chart``: for every person, updating the three charts in place and rendering them to PNG.
 
 Filling goes straight into the store's SQLite file with ``executemany`` after the store
@@ -157,23 +159,10 @@ def measure(path: Path) -> tuple[float, float, float]:
         plans = {p.id: store.routines(p.id, catalog) for p in people}
 
     began = time.perf_counter()
-    by_person_c = dict(tuple(checkins.groupby("person_id")))
-    by_person_s = dict(tuple(sessions.groupby("person_id")))
-    by_person_st = dict(tuple(steps.groupby("person_id")))
-    reports = {}
     end = analysis.day_of(checkins["at"]).max()
-    for person in people:
-        c, s, st = by_person_c[person.id], by_person_s[person.id], by_person_st[person.id]
-        start = analysis.first_activity_day(s, c)
-        daily = analysis.adherence(s, plans[person.id], start, end)
-        analysis.adherence(s, plans[person.id], start, end, by="week")
-        trend = analysis.discomfort_trend(c, start, end)
-        change = analysis.important_change(trend)
-        assoc = analysis.association(c, s, plans[person.id], start, end)
-        per_group = analysis.by_group(st, s, c)
-        analysis.by_exercise(st, s, c)
-        analysis.summary_sentences(daily, change, assoc)
-        reports[person.id] = (trend, daily, per_group)
+    # everything the dashboard computes for every person (adherence per day and week, trend,
+    # important change, associations, per group and per exercise, summary) in one pass
+    reports = analysis.person_reports(checkins, sessions, steps, plans, end)
     analysis.trainer_overview(people, checkins, sessions, plans, end)
     analysis_s = time.perf_counter() - began
 
@@ -181,10 +170,11 @@ def measure(path: Path) -> tuple[float, float, float]:
     progress = ProgressFigure()
     calendar = CalendarHeatmap()
     groups = GroupAdherenceChart([(g.id, g.name) for g in catalog.groups])
-    for trend, daily, per_group in reports.values():
-        progress.update(trend, daily, start=daily.index[0], end=daily.index[-1])
+    for report in reports.values():
+        daily = report.daily
+        progress.update(report.trend, daily, start=daily.index[0], end=daily.index[-1])
         calendar.update(daily)
-        groups.update(per_group)
+        groups.update(report.per_group)
         progress.to_png()
         calendar.to_png()
         groups.to_png()
