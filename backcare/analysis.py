@@ -24,6 +24,12 @@ What is computed:
   done, and the mean discomfort reported after sessions that included it.
 * **Plain words** (:func:`summary_sentences`) and the **trainer overview**
   (:func:`trainer_overview`): one row a person.
+* **Everyone at once** (:func:`person_reports`): all of the above for every person in one pass
+  over the store's frames, with the same numbers as the single-person functions.
+
+The work is done on numpy arrays (day numbers, bincounts, sorted searches) rather than with a
+groupby or merge per call; where floats are summed, the order and method follow what pandas
+itself would do, so results agree with the plain pandas formulation to the last bit.
 
 Days are calendar days on the clock the time stamps were written in (a check-in at 23:30
 local time counts for that evening, whatever the offset).
