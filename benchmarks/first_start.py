@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 page = browser.new_page(viewport=VIEWPORT)
                 driver = LabDriver(page, Server(url, data_dir, log_path))
-                driver.open_and_run("00_start_here.ipynb", ".backcare-start")
+                driver.open_and_run("00_start_here.ipynb", ".backcare-start-page")
                 notebook_ready_s = time.monotonic() - started
                 browser.close()
         finally:

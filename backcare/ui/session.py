@@ -78,6 +78,7 @@ _CSS = """
 .backcare-flash-a { animation: backcare-flash-a 0.9s ease-out; }
 .backcare-flash-b { animation: backcare-flash-b 0.9s ease-out; }
 .backcare-step-title { font-size: 22px; font-weight: 600; }
+.backcare-countdown, .backcare-countdown .widget-html-content { height: auto; line-height: 1.1; }
 </style>
 """
 

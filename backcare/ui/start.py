@@ -62,7 +62,7 @@ class StartPage(widgets.VBox):
             ],
             **kwargs,
         )
-        self.add_class("backcare-start")
+        self.add_class("backcare-start-page")
         self.refresh()
 
     def refresh(self) -> None:

@@ -22,7 +22,7 @@ def store_of(server) -> Store:
 
 
 def test_start_here_runs(lab) -> None:
-    app = lab.open_and_run("00_start_here.ipynb", ".backcare-start")
+    app = lab.open_and_run("00_start_here.ipynb", ".backcare-start-page")
     text = app.inner_text()
     # The start page names the data folder: here, the server's fresh one.
     assert str(lab.server.data_dir.resolve()) in text
