@@ -101,6 +101,7 @@ class RoutineUpload(widgets.VBox):
             accept=".json,application/json",
             multiple=False,
             description="Upload a plan",
+            layout=widgets.Layout(width="auto"),
             icon="upload",
         )
         self.upload.add_class("backcare-routine-upload")
@@ -189,12 +190,17 @@ class TrainerApp(widgets.VBox):
         self.routine_choice.add_class("backcare-trainer-routine")
         self.routine_info = widgets.HTML()
         self.assign_button = widgets.Button(
-            description="Save for this client", icon="save", tooltip="Keep this routine"
+            description="Save for this client",
+            icon="save",
+            layout=widgets.Layout(width="auto"),
+            tooltip="Keep this routine",
         )
         self.assign_button.add_class("backcare-trainer-assign")
         self.upload = RoutineUpload(self.catalog, self.store, person=self._person_id)
 
-        self.handout_button = widgets.Button(description="Printable handout", icon="print")
+        self.handout_button = widgets.Button(
+            description="Printable handout", icon="print", layout=widgets.Layout(width="auto")
+        )
         self.handout_button.add_class("backcare-trainer-handout")
         self.handout_link = widgets.HTML()
         self.handout_link.add_class("backcare-trainer-handout-link")
@@ -238,12 +244,18 @@ class TrainerApp(widgets.VBox):
             style=style,
         )
         self.timezone.add_class("backcare-calendar-zone")
-        self.calendar_button = widgets.Button(description="Calendar file", icon="calendar")
+        self.calendar_button = widgets.Button(
+            description="Calendar file", icon="calendar", layout=widgets.Layout(width="auto")
+        )
         self.calendar_button.add_class("backcare-trainer-calendar")
         self.calendar_link = widgets.HTML()
         self.calendar_link.add_class("backcare-trainer-calendar-link")
 
-        self.plan_button = widgets.Button(description="Plan file for the client", icon="share")
+        self.plan_button = widgets.Button(
+            description="Plan file for the client",
+            icon="share",
+            layout=widgets.Layout(width="auto"),
+        )
         self.plan_button.add_class("backcare-trainer-plan")
         self.plan_link = widgets.HTML()
         self.plan_link.add_class("backcare-trainer-plan-link")
