@@ -8,6 +8,7 @@ them. It knows nothing of widgets; :class:`backcare.ui.planner.PlannerApp` wraps
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,17 @@ class PlannerModel(t.HasTraits):
         data = {f: getattr(self.schedule, f) for f in Schedule.__dataclass_fields__}
         data.update(changes)
         self.schedule = Schedule(**data)
+
+    def set_timing(self, **changes: Any) -> None:
+        """Change the routine-wide timing (get-ready, side switch, rests, tempo, self-paced)."""
+        self.timing = replace(self.timing, **changes)
+
+    def set_rest_between_sets(self, seconds: int) -> None:
+        """One rest length between sets for every exercise; out of range raises, changes nothing."""
+        self.prescriptions = {
+            exercise_id: p.with_(rest_seconds=seconds)
+            for exercise_id, p in self.prescriptions.items()
+        }
 
     def reset(self) -> None:
         """Back to every group with the source's default prescriptions."""

@@ -28,6 +28,7 @@ from .timeline import build_timeline, total_seconds
 __all__ = [
     "ROUTINE_FORMAT",
     "ROUTINE_VERSION",
+    "TIMING_LIMITS",
     "Routine",
     "RoutineError",
     "RoutineItem",
@@ -169,6 +170,15 @@ def _days_text(days: tuple[int, ...]) -> str:
     return ", on " + ", ".join(_DAY_NAMES[d] for d in days)
 
 
+#: Allowed (low, high) for each number in :class:`Timing`, in seconds.
+TIMING_LIMITS: dict[str, tuple[float, float]] = {
+    "get_ready_seconds": (0, 60),
+    "switch_seconds": (0, 60),
+    "rest_between_exercises_seconds": (0, 300),
+    "rep_seconds": (1.0, 10.0),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Timing:
     """Timing shared by all exercises of a routine."""
@@ -180,16 +190,15 @@ class Timing:
     self_paced_reps: bool = False  # a "done" button ends a set of reps instead of a counter
 
     def __post_init__(self) -> None:
-        for name, low, high in (
-            ("get_ready_seconds", 0, 60),
-            ("switch_seconds", 0, 60),
-            ("rest_between_exercises_seconds", 0, 300),
-        ):
+        for name, (low, high) in TIMING_LIMITS.items():
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            if name == "rep_seconds":
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise RoutineError("rep_seconds (the tempo) must be a number of seconds")
+                if not low <= value <= high:
+                    raise RoutineError(f"rep_seconds (the tempo) must be from {low} to {high} s")
+            elif not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise RoutineError(f"{name} must be a whole number from {low} to {high}")
-        if not 1.0 <= float(self.rep_seconds) <= 10.0:
-            raise RoutineError("rep_seconds (the tempo) must be from 1 to 10 seconds")
 
 
 @dataclass(frozen=True, slots=True)

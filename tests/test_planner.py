@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from backcare import paths
 from backcare.planner import PlannerModel, format_duration
 from backcare.prescription import PrescriptionError
-from backcare.routine import evening_session, save_routine
+from backcare.routine import Timing, evening_session, save_routine
 from backcare.store import Store
 from backcare.ui.planner import PlannerApp
 
@@ -182,3 +183,32 @@ def test_a_damaged_data_file_is_reported_and_kept(catalog, data_dir) -> None:
     assert paths.store_path().read_bytes() == b"not a database at all"
     app.save_button.click()  # still plans and saves the file
     assert list(paths.routines_dir().glob("*.json"))
+
+
+def test_timing_controls_change_the_duration_and_are_saved(catalog) -> None:
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    before = app.model.duration_seconds
+    app.timing_fields["rest_between_exercises_seconds"].value = 0
+    assert app.model.duration_seconds == before - 8 * 20  # eight rests between nine exercises
+    app.timing_fields["rep_seconds"].value = 4.0
+    app.timing_fields["self_paced_reps"].value = True
+    app.rows["prone_cobra"].fields["sets"].value = 2
+    app.rest_between_sets.value = 45
+    assert {p.rest_seconds for p in app.model.prescriptions.values()} == {45}
+    app.name.value = "Slow and steady"
+    app.save_button.click()
+    data = json.loads(next(paths.routines_dir().glob("*.json")).read_text())
+    assert data["timing"]["rep_seconds"] == 4.0 and data["timing"]["self_paced_reps"] is True
+    assert data["timing"]["rest_between_exercises_seconds"] == 0
+    cobra = next(i for i in data["items"] if i["exercise"] == "prone_cobra")
+    assert cobra["prescription"]["rest_seconds"] == 45
+
+
+def test_loading_restores_timing_controls(catalog) -> None:
+    routine = replace(evening_session(catalog, ["deep_core"]), timing=Timing(get_ready_seconds=10))
+    routine = routine.with_prescription("dead_bug_heel_touch", rest_seconds=60)
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    app.model.load(routine)
+    app._sync_controls()
+    assert app.timing_fields["get_ready_seconds"].value == 10
+    assert app.rest_between_sets.value == 60

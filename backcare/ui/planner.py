@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind
-from ..routine import Routine, ScheduleKind
+from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
 from .common import Messages, esc, open_catalog, open_store
 from .people import PersonPicker
@@ -167,6 +167,43 @@ class PlannerApp(widgets.VBox):
         ):
             control.observe(guard(self._on_schedule), names="value")
 
+        # -- timing ----------------------------------------------------------------------
+        t = self.model.timing
+        self.timing_fields: dict[str, widgets.ValueWidget] = {}
+        for name, label in (
+            ("get_ready_seconds", "get ready (s)"),
+            ("switch_seconds", "switch sides (s)"),
+            ("rest_between_exercises_seconds", "rest between exercises (s)"),
+        ):
+            low, high = TIMING_LIMITS[name]
+            self.timing_fields[name] = widgets.BoundedIntText(
+                value=getattr(t, name), min=low, max=high, description=label
+            )
+        low, high = TIMING_LIMITS["rep_seconds"]
+        self.timing_fields["rep_seconds"] = widgets.BoundedFloatText(
+            value=t.rep_seconds, min=low, max=high, step=0.5, description="seconds a rep"
+        )
+        self.timing_fields["self_paced_reps"] = widgets.Checkbox(
+            value=t.self_paced_reps,
+            description="I set my own pace for reps (press Done after each set)",
+            indent=False,
+        )
+        for name, control in self.timing_fields.items():
+            control.add_class(f"backcare-timing-{name.replace('_', '-')}")
+            if isinstance(control, widgets.BoundedIntText | widgets.BoundedFloatText):
+                control.style = {"description_width": "180px"}
+            control.observe(guard(self._timing_handler(name)), names="value")
+        low, high = ALLOWED["rest_seconds"]
+        self.rest_between_sets = widgets.BoundedIntText(
+            value=self._current_rest_between_sets(),
+            min=low,
+            max=high,
+            description="rest between sets (s)",
+            style={"description_width": "180px"},
+        )
+        self.rest_between_sets.add_class("backcare-rest-between-sets")
+        self.rest_between_sets.observe(guard(self._on_rest_between_sets), names="value")
+
         # -- result ----------------------------------------------------------------------
         self.duration = widgets.HTML()
         self.duration.add_class("backcare-duration")
@@ -218,6 +255,11 @@ class PlannerApp(widgets.VBox):
                 self.schedule_kind,
                 widgets.HBox([self.evening_time, self.every_hours, self.work_start, self.work_end]),
                 self.schedule_text,
+                widgets.HTML(
+                    "<details><summary><b>Timing</b>: get-ready, rests, side switches, "
+                    "tempo</summary><small>These apply to the whole routine.</small></details>"
+                ),
+                widgets.VBox([self.rest_between_sets, *self.timing_fields.values()]),
                 widgets.HTML("<h3>4. Your routine</h3>"),
                 self.duration,
                 self.table,
@@ -240,6 +282,15 @@ class PlannerApp(widgets.VBox):
             self.model.set_group(group_id, change["new"])
 
         return handler
+
+    def _timing_handler(self, name: str):
+        def handler(change: dict[str, Any]) -> None:
+            self.model.set_timing(**{name: change["new"]})
+
+        return handler
+
+    def _on_rest_between_sets(self, change: dict[str, Any]) -> None:
+        self.model.set_rest_between_sets(change["new"])
 
     def _on_schedule(self, change: dict[str, Any]) -> None:
         if None in (self.evening_time.value, self.work_start.value, self.work_end.value):
@@ -306,6 +357,15 @@ class PlannerApp(widgets.VBox):
         self.evening_time.value, self.every_hours.value = s.time, s.every_hours
         self.work_start.value, self.work_end.value = s.start, s.end
         self.name.value = self.model.name
+        for name, control in self.timing_fields.items():
+            control.value = getattr(self.model.timing, name)
+        self.rest_between_sets.value = self._current_rest_between_sets()
+
+    def _current_rest_between_sets(self) -> int:
+        """The rest of the first exercise switched on (they are set together here)."""
+        routine = self.model.routine
+        first = routine.items[0].exercise_id if routine else self.model.catalog.exercises[0].id
+        return self.model.prescriptions[first].rest_seconds
 
     def _show_routine(self) -> None:
         routine = self.model.routine
