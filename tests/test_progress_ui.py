@@ -131,3 +131,18 @@ def test_two_apps_do_not_interfere(data_dir: Path) -> None:
     assert two.range_picker.value == "4w"
     assert one.progress_chart.figure is not two.progress_chart.figure
     assert one.summary.value != two.summary.value
+
+
+def test_a_period_of_my_own_choosing(data_dir: Path, catalog) -> None:
+    app = ProgressApp(_user_store(data_dir / "mine.sqlite3", catalog), today=TODAY)
+    assert app.start_picker.layout.display == "none"
+    app.range_picker.value = "custom"
+    assert app.start_picker.layout.display == "flex"
+    assert app.start_picker.value == TODAY - dt.timedelta(days=19)  # the period shown so far
+    app.start_picker.value = TODAY - dt.timedelta(days=9)
+    assert app.report.start.date() == TODAY - dt.timedelta(days=9)
+    assert len(app.report.daily) == 10
+    assert "From 21 Jun 2024 to 30 Jun 2024" in app.summary.value
+    app.end_picker.value = TODAY - dt.timedelta(days=12)  # before the first day
+    assert app.messages.kind == "error" and "must not come after" in app.messages.text
+    assert app.report.start.date() == TODAY - dt.timedelta(days=9)  # nothing changed

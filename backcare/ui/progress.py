@@ -22,10 +22,10 @@ import pandas as pd
 import traitlets
 
 from .. import analysis
-from ..catalog import Catalog, CatalogError, load_catalog
+from ..catalog import Catalog
 from ..charts import CalendarHeatmap, GroupAdherenceChart, ProgressFigure
 from ..store import Store, StoreOpenError
-from .common import Messages, download_link, esc
+from .common import Messages, download_link, esc, open_catalog
 from .people import PersonPicker
 
 __all__ = ["RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
@@ -35,6 +35,7 @@ RANGES: dict[str, tuple[str, int | None, str]] = {
     "4w": ("Last 4 weeks", 28, "In the last 4 weeks"),
     "12w": ("Last 12 weeks", 84, "In the last 12 weeks"),
     "all": ("Everything logged", None, "Over everything logged"),
+    "custom": ("Dates I choose", None, ""),  # from start_date to end_date
 }
 
 
@@ -65,6 +66,8 @@ class ProgressModel(traitlets.HasTraits):
 
     person_id = traitlets.Int(None, allow_none=True)
     range_key = traitlets.Unicode("4w")
+    start_date = traitlets.Instance(dt.date, allow_none=True)  # for range_key "custom"
+    end_date = traitlets.Instance(dt.date, allow_none=True)
 
     def __init__(
         self,
@@ -119,12 +122,16 @@ class ProgressModel(traitlets.HasTraits):
         mine_s = self.sessions.loc[self.sessions["person_id"] == person_id]
         mine_st = self.steps.loc[self.steps["person_id"] == person_id]
         _label, days, period = RANGES[self.range_key]
-        end = self.today
-        first = analysis.first_activity_day(mine_s, mine_c)
-        start = first if first is not None else end
-        if days is not None:
-            start = max(start, end - pd.Timedelta(days=days - 1))
-        start = min(start, end)
+        if self.range_key == "custom":
+            start, end = self._custom_range()
+            period = f"From {start:%d %b %Y} to {end:%d %b %Y}"
+        else:
+            end = self.today
+            first = analysis.first_activity_day(mine_s, mine_c)
+            start = first if first is not None else end
+            if days is not None:
+                start = max(start, end - pd.Timedelta(days=days - 1))
+            start = min(start, end)
         plan = self._plan(person_id) if person_id is not None else []
         in_range_c = mine_c.loc[analysis.day_of(mine_c["at"]).between(start, end)]
         in_range_s = mine_s.loc[analysis.day_of(mine_s["started_at"]).between(start, end)]
@@ -149,6 +156,16 @@ class ProgressModel(traitlets.HasTraits):
             per_exercise=analysis.by_exercise(in_range_st, in_range_s, in_range_c),
             sentences=sentences,
         )
+
+    def _custom_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        if self.start_date is None or self.end_date is None:
+            raise ValueError("choose both a first and a last day")
+        start, end = pd.Timestamp(self.start_date), pd.Timestamp(self.end_date)
+        if start > end:
+            raise ValueError("the first day must not come after the last day")
+        if (end - start).days > 366 * 20:
+            raise ValueError("choose a period of at most twenty years")
+        return start, end
 
     def overview(self) -> pd.DataFrame:
         """The trainer overview: one row a person, over the last 4 weeks."""
@@ -198,11 +215,7 @@ class ProgressApp(widgets.VBox):
     ) -> None:
         self.messages = Messages()
         self._today = today
-        try:
-            self.catalog = catalog or load_catalog()
-        except CatalogError as exc:
-            self.messages.error(f"Your own exercises could not be read ({exc}); using the nine.")
-            self.catalog = load_catalog(include_user=False)
+        self.catalog = open_catalog(self.messages, catalog)
         self.user_store: Store | None = None
         try:
             self.user_store = store if store is not None else Store()
@@ -222,6 +235,11 @@ class ProgressApp(widgets.VBox):
             description="Period",
         )
         self.range_picker.add_class("backcare-progress-range")
+        self.start_picker = widgets.DatePicker(description="From", layout={"display": "none"})
+        self.start_picker.add_class("backcare-progress-from")
+        self.end_picker = widgets.DatePicker(description="to", layout={"display": "none"})
+        self.end_picker.add_class("backcare-progress-to")
+        self.range_picker.observe(self._show_date_pickers, names="value")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self.refresh_button.add_class("backcare-progress-refresh")
         self.summary = widgets.HTML()
@@ -289,13 +307,24 @@ class ProgressApp(widgets.VBox):
         self.model = ProgressModel(store, self.catalog, today=self._today)
         self.picker = PersonPicker(store)
         self.picker.add_class("backcare-progress-person")
-        self.controls.children = (self.picker, self.range_picker, self.refresh_button)
+        self.controls.children = (
+            self.picker,
+            self.range_picker,
+            self.start_picker,
+            self.end_picker,
+            self.refresh_button,
+        )
         self.model.person_id = self.picker.person_id
         self._links = [
             traitlets.link((self.picker, "person_id"), (self.model, "person_id")),
             traitlets.link((self.range_picker, "value"), (self.model, "range_key")),
+            traitlets.link((self.start_picker, "value"), (self.model, "start_date")),
+            traitlets.link((self.end_picker, "value"), (self.model, "end_date")),
         ]
-        self.model.observe(self.messages.guard(self._on_choice), names=["person_id", "range_key"])
+        self.model.observe(
+            self.messages.guard(self._on_choice),
+            names=["person_id", "range_key", "start_date", "end_date"],
+        )
         if store.is_demo:
             self.banner.value = (
                 '<div class="backcare-demo-label" style="background:#fff4e5;'
@@ -310,6 +339,15 @@ class ProgressApp(widgets.VBox):
         self.update()
 
     # -- callbacks ------------------------------------------------------------------------
+    def _show_date_pickers(self, change: dict[str, Any]) -> None:
+        """Show the two dates for a chosen period, starting from the period shown so far."""
+        custom = change["new"] == "custom"
+        for picker in (self.start_picker, self.end_picker):
+            picker.layout.display = "flex" if custom else "none"
+        if custom and self.report is not None and self.start_picker.value is None:
+            self.start_picker.value = self.report.start.date()
+            self.end_picker.value = self.report.end.date()
+
     def _on_choice(self, _change: dict[str, Any]) -> None:
         self.update()
 
