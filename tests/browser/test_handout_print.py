@@ -6,7 +6,6 @@ poppler-utils. Without them the tests are skipped locally and fail under CI (``C
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import struct
@@ -21,49 +20,20 @@ from backcare.catalog import Catalog
 from backcare.handout import SAFETY_NOTE, render_handout
 from backcare.routine import Routine, evening_session, from_groups
 
+from .conftest import _missing
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 MARGIN_MM = 15
 PAPER_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 PX_PER_MM = 96 / 25.4
 
 
-def _missing(what: str) -> None:
-    """Skip locally, fail in CI: a CI run must not pass by skipping the print check."""
-    reason = f"{what} is not installed (apt-get install chromium poppler-utils)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}; CI must run the print checks")
-    pytest.skip(reason)
-
-
-def _chromium() -> str:
-    for candidate in CHROMIUM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
-    _missing("Chromium")
-    raise AssertionError("unreachable")
-
-
 def _poppler(tool: str) -> str:
     found = shutil.which(tool)
     if not found:
-        _missing(f"{tool} (poppler-utils)")
+        _missing(f"{tool} not found (apt-get install -y poppler-utils)")
     return str(found)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
