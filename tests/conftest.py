@@ -33,3 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ[paths.DATA_DIR_ENV] = tempfile.mkdtemp(prefix="backcare-test-data-")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the browser tests last. Playwright's sync API keeps an asyncio loop running in
+    this thread while the session's shared browser is open, and tests that run an event
+    loop of their own (the timer's driver) cannot start one then."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
