@@ -110,6 +110,14 @@ class PlannerModel(t.HasTraits):
         data.update(changes)
         self.schedule = Schedule(**data)
 
+    def set_schedule_kind(self, kind: ScheduleKind) -> None:
+        """Switch between evening sessions (every day) and workday breaks (Monday to Friday)."""
+        kind = ScheduleKind(kind)
+        if kind is self.schedule.kind:
+            return
+        weekdays = (0, 1, 2, 3, 4) if kind is ScheduleKind.WORKDAY else tuple(range(7))
+        self.set_schedule(kind=kind, weekdays=weekdays)
+
     def set_timing(self, **changes: Any) -> None:
         """Change the routine-wide timing (get-ready, side switch, rests, tempo, self-paced)."""
         self.timing = replace(self.timing, **changes)

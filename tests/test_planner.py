@@ -10,7 +10,7 @@ import pytest
 from backcare import paths
 from backcare.planner import PlannerModel, format_duration
 from backcare.prescription import PrescriptionError
-from backcare.routine import Timing, evening_session, save_routine
+from backcare.routine import Schedule, ScheduleKind, Timing, evening_session, save_routine
 from backcare.store import Store
 from backcare.ui.planner import PlannerApp
 
@@ -212,3 +212,37 @@ def test_loading_restores_timing_controls(catalog) -> None:
     app._sync_controls()
     assert app.timing_fields["get_ready_seconds"].value == 10
     assert app.rest_between_sets.value == 60
+
+
+def test_loading_keeps_each_exercises_rest_and_the_weekdays(catalog) -> None:
+    routine = replace(
+        evening_session(catalog, ["upper_back"]),
+        schedule=Schedule(ScheduleKind.EVENING, weekdays=(1, 3)),
+    ).with_prescription("prone_cobra", rest_seconds=25)
+    save_routine(routine.renamed("Tuesdays and Thursdays"))
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    app.rest_between_sets.value = 40  # the shared box shows something else before loading
+    app._refresh_saved()
+    app.load_button.click()
+    assert app.model.prescriptions["prone_cobra"].rest_seconds == 25
+    assert app.model.prescriptions["lat_stretch"].rest_seconds == 15
+    assert app.model.schedule.weekdays == (1, 3)
+    assert app.model.routine.schedule.weekdays == (1, 3)
+
+
+def test_start_over_restores_the_usual_rests(catalog) -> None:
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    app.rest_between_sets.value = 40
+    app.reset_button.click()
+    assert app.model.prescriptions["calf_stretch"].rest_seconds == 15
+    assert app.model.prescriptions["side_lying_leg_raise"].rest_seconds == 20
+
+
+def test_switching_to_workday_breaks_means_weekdays(catalog) -> None:
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    app.schedule_kind.value = "workday"
+    assert app.model.schedule.weekdays == (0, 1, 2, 3, 4)
+    app.every_hours.value = 1.5  # changing the hours keeps the days
+    assert app.model.schedule.weekdays == (0, 1, 2, 3, 4)
+    app.schedule_kind.value = "evening"
+    assert app.model.schedule.weekdays == tuple(range(7))

@@ -119,6 +119,7 @@ class PlannerApp(widgets.VBox):
     ) -> None:
         self.messages = Messages()
         guard = self.messages.guard
+        self._syncing = False
         self.model = model or PlannerModel(open_catalog(self.messages, catalog))
         catalog = self.model.catalog
         self.store = open_store(self.messages, store)
@@ -285,23 +286,28 @@ class PlannerApp(widgets.VBox):
 
     def _timing_handler(self, name: str):
         def handler(change: dict[str, Any]) -> None:
-            self.model.set_timing(**{name: change["new"]})
+            if not self._syncing:
+                self.model.set_timing(**{name: change["new"]})
 
         return handler
 
     def _on_rest_between_sets(self, change: dict[str, Any]) -> None:
-        self.model.set_rest_between_sets(change["new"])
+        if not self._syncing:
+            self.model.set_rest_between_sets(change["new"])
 
     def _on_schedule(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        if change["owner"] is self.schedule_kind:
+            self.model.set_schedule_kind(ScheduleKind(change["new"]))
+            return
         if None in (self.evening_time.value, self.work_start.value, self.work_end.value):
             raise ValueError("enter a time in each time box")
         self.model.set_schedule(
-            kind=ScheduleKind(self.schedule_kind.value),
             time=self.evening_time.value,
             every_hours=float(self.every_hours.value),
             start=self.work_start.value,
             end=self.work_end.value,
-            weekdays=(0, 1, 2, 3, 4) if self.schedule_kind.value == "workday" else tuple(range(7)),
         )
         self.messages.clear()
 
@@ -347,7 +353,18 @@ class PlannerApp(widgets.VBox):
 
     # -- showing ----------------------------------------------------------------------------
     def _sync_controls(self) -> None:
-        """Put the model's state into every control (after load or reset)."""
+        """Put the model's state into every control (after load or reset).
+
+        The routine-wide controls (schedule, timing, rest between sets) only show the model
+        here; their handlers are quiet meanwhile, so showing a value never rewrites the plan.
+        """
+        self._syncing = True
+        try:
+            self._show_model_in_controls()
+        finally:
+            self._syncing = False
+
+    def _show_model_in_controls(self) -> None:
         for group_id, box in self.group_boxes.items():
             box.value = group_id in self.model.groups
         for row in self.rows.values():
