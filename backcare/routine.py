@@ -41,6 +41,7 @@ __all__ = [
     "load_routine",
     "routine_from_json",
     "save_routine",
+    "templates",
     "validate_name",
     "workday_break",
 ]
@@ -379,14 +380,26 @@ def evening_session(catalog: Catalog, groups: Iterable[str] | None = None) -> Ro
 
 
 def workday_break(catalog: Catalog, group: str = "hip_pelvis", every_hours: float = 2.0) -> Routine:
-    """The workday template: one group's set as a short break every 1-2 hours."""
+    """The workday template: one group as a short break every 1-2 hours.
+
+    Two sets of each exercise (the top of the usual 1-2), so a break of a group with two or
+    three exercises lasts the 5-10 minutes the source suggests.
+    """
     name = f"Workday break: {catalog.group(group).name}"
-    return from_groups(
+    routine = from_groups(
         catalog,
         [group],
         name=name,
         schedule=Schedule(ScheduleKind.WORKDAY, every_hours=every_hours, weekdays=(0, 1, 2, 3, 4)),
     )
+    for item in routine.items:
+        routine = routine.with_prescription(item.exercise_id, sets=2)
+    return routine
+
+
+def templates(catalog: Catalog) -> list[Routine]:
+    """The ready-made starting points: the full evening session and a workday break a group."""
+    return [evening_session(catalog)] + [workday_break(catalog, g.id) for g in catalog.groups]
 
 
 # -- files -------------------------------------------------------------------------------

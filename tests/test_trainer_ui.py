@@ -370,3 +370,15 @@ def test_default_store_is_the_data_folder(catalog: Catalog, data_dir: Path) -> N
     app.store.close()
     with Store() as reopened:
         assert [p.name for p in reopened.people()] == ["Ann"]
+
+
+def test_upload_with_no_client_yet_is_offered_on_the_page(store: Store, catalog: Catalog) -> None:
+    app = TrainerApp(store, catalog)
+    plan = evening_session(catalog, ["deep_core"]).renamed("Core only")
+    app.upload.upload.value = _upload_value(plan_file_bytes(plan))
+    assert app.messages.kind != "error", app.messages.text
+    assert app.upload.messages.kind == "success"
+    assert "1 exercise," in app.upload.messages.text  # one, not "1 exercises"
+    assert app.routine.name == "Core only"
+    assert "Core only (uploaded)" in app.choices()
+    assert store.people() == []

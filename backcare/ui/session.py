@@ -40,10 +40,9 @@ from ..catalog import Catalog
 from ..routine import (
     Routine,
     RoutineError,
-    evening_session,
     list_saved_routines,
     load_routine,
-    workday_break,
+    templates,
 )
 from ..sound import finish_chime, step_beep
 from ..timeline import Step, StepKind, total_seconds
@@ -202,12 +201,7 @@ def _routine_choices(
         if routine.name not in names:
             names.add(routine.name)
             choices.append(_Choice(f"{routine.name} (file {path.name})", routine, "file"))
-    choices.append(
-        _Choice("Evening session: all four groups (template)", evening_session(catalog), "template")
-    )
-    choices.append(
-        _Choice("Workday break: hip & pelvis (template)", workday_break(catalog), "template")
-    )
+    choices += [_Choice(f"{r.name} (template)", r, "template") for r in templates(catalog)]
     return choices, problems
 
 

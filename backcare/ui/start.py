@@ -7,9 +7,9 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import paths
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog
 from ..store import Store, StoreOpenError
-from .common import Messages, download_link, esc
+from .common import Messages, download_link, esc, open_catalog
 
 __all__ = ["StartPage", "catalog_overview_html"]
 
@@ -39,7 +39,7 @@ class StartPage(widgets.VBox):
         self, store: Store | None = None, catalog: Catalog | None = None, **kwargs: Any
     ) -> None:
         self.messages = Messages()
-        self.catalog = catalog or load_catalog()
+        self.catalog = open_catalog(self.messages, catalog)
         self.folder = widgets.HTML()
         self.status = widgets.HTML()
         self.status.add_class("backcare-start-status")

@@ -36,25 +36,23 @@ from ..routine import (
     RoutineError,
     Schedule,
     ScheduleKind,
-    evening_session,
     routine_from_json,
     save_routine,
-    workday_break,
+    templates,
 )
 from .clients import ClientManager
 from .common import Messages, download_link, esc, open_catalog, open_store
 from .people import PersonPicker
 
-__all__ = ["RoutineUpload", "TrainerApp", "plan_file_bytes", "plan_filename", "templates"]
+__all__ = ["RoutineUpload", "TrainerApp", "plan_file_bytes", "plan_filename"]
 
 WEEKDAYS = (0, 1, 2, 3, 4)
 EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
 
 
 # -- pure helpers ---------------------------------------------------------------------------
-def templates(catalog: Catalog) -> list[Routine]:
-    """The starting points: the full evening session, and a workday break per group."""
-    return [evening_session(catalog)] + [workday_break(catalog, g.id) for g in catalog.groups]
+def _exercises(count: int) -> str:
+    return f"{count} exercise" + ("s" if count != 1 else "")
 
 
 def plan_file_bytes(routine: Routine) -> bytes:
@@ -148,7 +146,7 @@ class RoutineUpload(widgets.VBox):
             whose = f" for {self.store.person(person_id).name}"
         action = "replaced the earlier version" if replaced else "saved"
         self.messages.success(
-            f"Loaded {routine.name!s} ({len(routine.items)} exercises, "
+            f"Loaded {routine.name!s} ({_exercises(len(routine.items))}, "
             f"{minutes_text(routine.duration_seconds(self.catalog))}) and {action}{whose}. "
             "It is ready in the planner and the timer."
         )
@@ -325,7 +323,9 @@ class TrainerApp(widgets.VBox):
             raise ValueError("Choose a routine first.")
         return self._options[index].routine
 
-    def _refresh_routines(self, select_name: str | None = None) -> None:
+    def _refresh_routines(
+        self, select_name: str | None = None, uploaded: Routine | None = None
+    ) -> None:
         person_id = self._person_id()
         current = None
         if self.routine_choice.value is not None and self._options:
@@ -338,11 +338,14 @@ class TrainerApp(widgets.VBox):
         for routine in templates(self.catalog):
             if routine.name not in saved_names:
                 options.append(_Option(f"{routine.name} (template)", routine, False))
+        if uploaded is not None and uploaded.name not in {o.routine.name for o in options}:
+            # kept as a file only (no client chosen yet): still offered for this page
+            options.append(_Option(f"{uploaded.name} (uploaded)", uploaded, False))
         self._options = options
         labels = [o.label for o in options]
         self.routine_choice.options = [(label, i) for i, label in enumerate(labels)]
         if select_name is not None:
-            wanted = next(i for i, o in enumerate(options) if o.routine.name == select_name)
+            wanted = next((i for i, o in enumerate(options) if o.routine.name == select_name), 0)
         elif current in labels:
             wanted = labels.index(current)
         else:
@@ -357,7 +360,7 @@ class TrainerApp(widgets.VBox):
         routine = self.routine
         self.routine_info.value = (
             f"<div class='backcare-trainer-summary'>{esc(routine.name)}: "
-            f"{len(routine.items)} exercises, "
+            f"{_exercises(len(routine.items))}, "
             f"{esc(minutes_text(routine.duration_seconds(self.catalog)))}; "
             f"{esc(routine.schedule.describe())}.</div>"
         )
@@ -389,7 +392,7 @@ class TrainerApp(widgets.VBox):
             self.workday_box.layout.display = "none" if evening else None
 
     def _after_upload(self, routine: Routine) -> None:
-        self._refresh_routines(select_name=routine.name)
+        self._refresh_routines(select_name=routine.name, uploaded=routine)
 
     # -- actions ---------------------------------------------------------------------------
     def save_for_client(self) -> int:
@@ -467,7 +470,7 @@ class TrainerApp(widgets.VBox):
         self.last_files["plan"] = path
         self.messages.success(
             f"Plan file ready ({path.name}). The client uploads it in their own notebook "
-            "(planner, timer or trainer kit) and can start at once."
+            "(the planner or the trainer kit); the guided session then offers it too."
         )
         return path
 
