@@ -125,12 +125,14 @@ def routine_calendar(
     tz: dt.tzinfo | str | None = None,
     reminder_minutes: int | None = DEFAULT_REMINDER_MINUTES,
     now: dt.datetime | None = None,
+    person: str | None = None,
 ) -> bytes:
     """The routine's schedule from ``start_date`` as an ``.ics`` file.
 
     ``weeks``: how long the reminders repeat (1-104 weeks), or ``None`` to repeat without
     end. ``tz``: a zone name or ``tzinfo``; the kernel's zone by default.
     ``reminder_minutes``: a pop-up that many minutes before (``None`` for none).
+    ``person``: whose calendar it is; part of each event's stable UID.
     """
     if weeks is not None and (
         isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS
@@ -170,7 +172,9 @@ def routine_calendar(
         if not named_zone:
             start = start.astimezone(dt.UTC)
         event = Event()
-        key = f"{routine.name}|{schedule.kind.value}|{at:%H:%M}|{start_date.isoformat()}"
+        # Stable per person, routine and time: a new file updates these events, and two
+        # clients' calendars never share an event.
+        key = f"{person or ''}|{routine.name}|{schedule.kind.value}|{at:%H:%M}|{start_date}"
         event.add("uid", f"{uuid.uuid5(_UID_NAMESPACE, key)}@backcare")
         event.add("dtstamp", stamp)
         event.add("dtstart", start)

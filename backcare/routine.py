@@ -413,15 +413,29 @@ def save_routine(routine: Routine, folder: Path | None = None) -> Path:
     """Write ``routine`` as JSON in the routines folder; returns the file's path.
 
     The file name comes from the routine's name reduced to safe characters, so no name
-    can write outside the folder. Saving again under the same name replaces the file.
+    can write outside the folder. Saving again under the same name replaces the file; a
+    different name that reduces to the same characters ("Core!" and "core") gets a file of
+    its own, and so does a name whose file there cannot be read: nothing else is overwritten.
     """
     folder = folder or paths.routines_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{_slug(routine.name)}.json"
+    stem = _slug(routine.name)
+    path, n = folder / f"{stem}.json", 2
+    while path.exists() and _saved_name(path) != routine.name:
+        path, n = folder / f"{stem}-{n}.json", n + 1
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(routine.to_dict(), indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def _saved_name(path: Path) -> str | None:
+    """The routine name stored in ``path``, or ``None`` when it cannot be read."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data.get("name") if isinstance(data, dict) else None
 
 
 def routine_from_json(text: str | bytes, catalog: Catalog, source: str = "the file") -> Routine:

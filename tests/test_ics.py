@@ -127,3 +127,15 @@ def test_local_zone_and_file_name(catalog: Catalog, monkeypatch: pytest.MonkeyPa
     (event,) = _events(routine_calendar(evening_session(catalog), catalog, THURSDAY))
     assert str(event.decoded("DTSTART").tzinfo) == "America/Chicago"
     assert calendar_filename(evening_session(catalog), "Sam") == "reminders-sam-evening-session.ics"
+
+
+def test_two_clients_calendars_never_share_an_event(catalog) -> None:
+    routine = evening_session(catalog)
+    day = dt.date(2026, 12, 1)
+
+    def uids(person: str) -> set[str]:
+        cal = Calendar.from_ical(routine_calendar(routine, catalog, day, tz="UTC", person=person))
+        return {str(event["uid"]) for event in cal.walk("VEVENT")}
+
+    assert uids("Ann") == uids("Ann")  # stable: a new file updates the same events
+    assert uids("Ann").isdisjoint(uids("Bob"))

@@ -175,3 +175,15 @@ def test_not_json_and_oversized(catalog) -> None:
         routine_from_json("{nope", catalog)
     with pytest.raises(RoutineError, match="too large"):
         routine_from_json(" " * 300_000, catalog)
+
+
+def test_names_that_reduce_to_the_same_file_do_not_overwrite_each_other(catalog) -> None:
+    first = save_routine(from_groups(catalog, ["deep_core"], name="Core!"))
+    second = save_routine(from_groups(catalog, ["upper_back"], name="core"))
+    again = save_routine(from_groups(catalog, ["foot_calf"], name="Core!"))
+    assert first.name == "core.json" and second.name == "core-2.json"
+    assert again == first  # the same name replaces its own file
+    assert load_routine(second, catalog).groups(catalog) == ("upper_back",)
+    assert load_routine(first, catalog).groups(catalog) == ("foot_calf",)
+    (paths.routines_dir() / "broken.json").write_text("{not json")
+    assert save_routine(from_groups(catalog, ["deep_core"], name="Broken")).name == "broken-2.json"

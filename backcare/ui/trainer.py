@@ -445,6 +445,7 @@ class TrainerApp(widgets.VBox):
             self.start_date.value,
             weeks=int(self.weeks.value),
             tz=self.timezone.value,
+            person=self.person_name,
         )
         filename = calendar_filename(routine, self.person_name)
         path = _write_export(data, filename)
