@@ -390,7 +390,9 @@ def test_driver_pauses_and_resumes_on_a_real_loop(store: Store, catalog: Catalog
         return shown, still, app.timer.remaining()
 
     shown, still, _ = asyncio.run(main())
-    assert shown == still == "2"
+    # Paused, the countdown stands still; which second it shows depends on the machine's load.
+    assert shown == still
+    assert shown in {"1", "2"}
 
 
 def test_driver_error_is_shown_in_the_view(store: Store, catalog: Catalog) -> None:
