@@ -195,12 +195,17 @@ class SavedRoutine:
 
 @dataclass
 class ImportReport:
-    """What an import did: rows added and skipped per table, rows rejected and why."""
+    """What an import did: rows added, updated and skipped per table, rows rejected and why,
+    and routines whose name was already taken by a different routine (which copy was kept)."""
 
     filename: str = ""
     added: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (which row, why)
+    updated: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)  # the log's own copy was newer
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (which row, what was done)
+    people_added: list[str] = field(default_factory=list)  # uids of people new to the log
 
     @property
     def total_added(self) -> int:
@@ -210,8 +215,12 @@ class ImportReport:
     def total_skipped(self) -> int:
         return sum(self.skipped.values())
 
+    @property
+    def total_updated(self) -> int:
+        return sum(self.updated.values())
+
     def summary(self) -> str:
-        """One sentence: what was added, skipped (already here) and rejected."""
+        """One sentence: what was added, updated, skipped (already here), kept and rejected."""
 
         def counts(table: dict[str, int]) -> str:
             parts = [f"{n} {_plural(name, n)}" for name, n in table.items() if n]
@@ -219,16 +228,22 @@ class ImportReport:
 
         source = f"From {self.filename}: " if self.filename else ""
         text = f"{source}added {counts(self.added)}"
+        if self.total_updated:
+            text += f"; updated {counts(self.updated)} with the file's newer copy"
         if self.total_skipped:
             text += f"; skipped {counts(self.skipped)} already in the log"
+        if sum(self.kept.values()):
+            text += f"; kept {counts(self.kept)} of the log's own, newer than the file's"
         if self.rejected:
             n = len(self.rejected)
-            text += f"; rejected {n} {'row' if n == 1 else 'rows'} (reasons listed below)"
+            text += f"; rejected {n} {'row' if n == 1 else 'rows'}"
+        if self.rejected or self.conflicts:
+            text += " (details listed below)"
         return text + "."
 
     def details(self) -> list[str]:
-        """One line per rejected row: which row and why."""
-        return [f"{where}: {why}" for where, why in self.rejected]
+        """One line per rejected row (which row and why), then one per routine conflict."""
+        return [f"{where}: {why}" for where, why in (*self.rejected, *self.conflicts)]
 
 
 _SINGULAR = {
@@ -648,6 +663,17 @@ class Store:
         if active:
             return active[0]
         return self.add_person("Me")
+
+    def has_data(self, person_id: int) -> bool:
+        """Whether a person has any check-in, session or saved routine."""
+        pid = _int_id(person_id, "person")
+        row = self._one(
+            "SELECT EXISTS (SELECT 1 FROM checkins WHERE person_id = ?) "
+            "OR EXISTS (SELECT 1 FROM sessions WHERE person_id = ?) "
+            "OR EXISTS (SELECT 1 FROM routines WHERE person_id = ?)",
+            (pid, pid, pid),
+        )
+        return bool(row and row[0])
 
     def _require_person(self, person_id: object) -> int:
         pid = _int_id(person_id, "person")
@@ -1273,7 +1299,11 @@ class Store:
     def import_bytes(self, data: bytes, filename: str = "the file") -> ImportReport:
         """Import an export (JSON or zip of CSVs). The whole file is checked first; valid
         rows not already here are then written in one transaction; rows already here (same
-        uid) are skipped, so importing the same file twice adds nothing."""
+        uid) are skipped, so importing the same file twice adds nothing.
+
+        A routine whose name the person already uses for a different routine is not dropped:
+        the copy saved last is kept and the report says which (``updated``/``kept`` and
+        ``conflicts``). ``people_added`` holds the uids of the people the import added."""
         records = _read_export(data, filename)
         report = ImportReport(filename=filename)
         plan = self._validate_import(records, report)
@@ -1341,7 +1371,7 @@ class Store:
                 "VALUES (:uid, :name, :archived, :created_at)"
             ),
             "routines": (
-                "INSERT OR IGNORE INTO routines (uid, person_id, name, routine_json, saved_at) "
+                "INSERT INTO routines (uid, person_id, name, routine_json, saved_at) "
                 "SELECT :uid, id, :name, :routine_json, :saved_at FROM people WHERE uid = "
                 ":person_uid"
             ),
@@ -1371,18 +1401,82 @@ class Store:
         }
         with self._write() as conn:
             for table in _TABLES:
-                added = skipped = 0
+                outcomes = dict.fromkeys(("added", "skipped", "updated", "kept"), 0)
                 for row in plan[table]:
-                    cur = conn.execute(inserts[table], row)
-                    if cur.rowcount > 0:
-                        added += 1
+                    if table == "routines":
+                        outcome = _import_routine(conn, inserts[table], row, report)
                     else:
-                        skipped += 1
-                report.added[table] = added
-                report.skipped[table] = skipped
+                        cur = conn.execute(inserts[table], row)
+                        outcome = "added" if cur.rowcount > 0 else "skipped"
+                        if table == "people" and outcome == "added":
+                            report.people_added.append(row["uid"])
+                    outcomes[outcome] += 1
+                report.added[table] = outcomes["added"]
+                report.skipped[table] = outcomes["skipped"]
+                if outcomes["updated"]:
+                    report.updated[table] = outcomes["updated"]
+                if outcomes["kept"]:
+                    report.kept[table] = outcomes["kept"]
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _import_routine(
+    conn: sqlite3.Connection, insert: str, row: Mapping[str, Any], report: ImportReport
+) -> str:
+    """Bring in one routine; returns "added", "skipped", "updated" or "kept".
+
+    The log's routine is the one with the same uid or, failing that, the same person and
+    name. Identical content is skipped. Different content keeps the copy saved last: the
+    file's replaces the log's ("updated") or the log's stays ("kept"); either way the
+    report lists it, so nothing changes silently. Importing the same file again finds
+    identical content (or the log's newer copy) and changes nothing.
+    """
+    person = conn.execute("SELECT id FROM people WHERE uid = ?", (row["person_uid"],)).fetchone()
+    if person is None:  # the plan only holds routines of known people; be safe anyway
+        return "skipped"
+    local = conn.execute(
+        "SELECT id, routine_json, saved_at FROM routines WHERE uid = ?", (row["uid"],)
+    ).fetchone()
+    if local is None:
+        local = conn.execute(
+            "SELECT id, routine_json, saved_at FROM routines WHERE person_id = ? AND name = ?",
+            (person[0], row["name"]),
+        ).fetchone()
+    if local is None:
+        conn.execute(insert, row)
+        return "added"
+    local_id, local_json, local_saved = local
+    if local_json == row["routine_json"]:
+        return "skipped"
+    theirs = dt.datetime.fromisoformat(row["saved_at"])
+    ours = dt.datetime.fromisoformat(local_saved)
+    name = row["name"]
+    where = f"routine '{name}'"
+    stamp = "%Y-%m-%d %H:%M %z"
+    if theirs > ours:
+        conn.execute(
+            "UPDATE routines SET routine_json = ?, saved_at = ? WHERE id = ?",
+            (row["routine_json"], row["saved_at"], local_id),
+        )
+        report.conflicts.append(
+            (
+                where,
+                f"differs from the one in the log; the file's copy (saved {theirs:{stamp}}) "
+                f"is newer and replaced the log's (saved {ours:{stamp}})",
+            )
+        )
+        return "updated"
+    report.conflicts.append(
+        (
+            where,
+            f"differs from the one in the log; the log's copy (saved {ours:{stamp}}) "
+            f"is {'as new as' if theirs == ours else 'newer than'} the file's "
+            f"(saved {theirs:{stamp}}) and was kept",
+        )
+    )
+    return "kept"
+
+
 def _int_id(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InputError(f"the {what} id must be a whole number, not {value!r}")

@@ -44,6 +44,14 @@ def test_default_person_is_created_once(store: Store) -> None:
     assert len(store.people()) == 1
 
 
+def test_has_data_sees_checkins_sessions_and_routines(store: Store, catalog: Catalog) -> None:
+    people = [store.add_person(name) for name in ("Empty", "Logs", "Trains", "Plans")]
+    store.add_checkin(people[1].id, 3)
+    store.start_session(people[2].id, workday_break(catalog), catalog)
+    store.save_routine(people[3].id, workday_break(catalog))
+    assert [store.has_data(p.id) for p in people] == [False, True, True, True]
+
+
 def test_people_add_rename_archive(store: Store) -> None:
     ann = store.add_person("  Ann   Lee ")
     bob = store.add_person("Bob")

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ import pytest
 
 from backcare import paths
 from backcare.catalog import Catalog
-from backcare.routine import workday_break
+from backcare.routine import Timing, workday_break
 from backcare.store import (
     EXPORT_FORMAT,
     MAX_IMPORT_BYTES,
@@ -117,6 +118,89 @@ def test_merge_adds_only_new_rows(catalog: Catalog) -> None:
         assert report.total_added == 1
         assert "added 1 check-in" in report.summary()
         assert "new one" in set(laptop.checkins_frame()["note"])
+
+
+def _routine_conflict(catalog: Catalog, *, file_newer: bool) -> tuple[Store, bytes, str]:
+    """A laptop and a phone share Ann; each then saves its own routine called "Lunch"
+    (different content, different uid). Returns the laptop, the phone's export and the
+    text the phone's routine has in the laptop's store when it wins."""
+    phone = Store(":memory:")
+    laptop = Store(":memory:")
+    ann = phone.add_person("Ann")
+    laptop.import_bytes(phone.export_json(), "people.json")
+    base = replace(workday_break(catalog), name="Lunch")
+    phone_routine = replace(base, timing=Timing(rest_between_exercises_seconds=30))
+    phone.save_routine(ann.id, phone_routine)
+    laptop.save_routine(laptop.default_person().id, base)
+    document = json.loads(phone.export_json())
+    laptop_saved = laptop.export_records()["routines"][0]["saved_at"]
+    shift = dt.timedelta(hours=1 if file_newer else -1)
+    document["routines"][0]["saved_at"] = (
+        dt.datetime.fromisoformat(laptop_saved) + shift
+    ).isoformat()
+    phone_json = json.dumps(phone_routine.to_dict(), sort_keys=True)
+    phone.close()
+    return laptop, json.dumps(document).encode(), phone_json
+
+
+def _laptop_routines(laptop: Store) -> list[tuple[str, str]]:
+    return [
+        (r["name"], json.dumps(r["routine"], sort_keys=True))
+        for r in laptop.export_records()["routines"]
+    ]
+
+
+def test_same_name_routine_newer_in_file_replaces_and_is_reported(catalog: Catalog) -> None:
+    laptop, data, phone_json = _routine_conflict(catalog, file_newer=True)
+    with laptop:
+        report = laptop.import_bytes(data, "phone.json")
+        assert _laptop_routines(laptop) == [("Lunch", phone_json)]
+        assert report.updated == {"routines": 1}
+        assert report.skipped.get("routines", 0) == 0
+        assert "updated 1 routine" in report.summary()
+        assert report.summary().count("routine") == 1  # not also "skipped ... routine"
+        assert any("Lunch" in line and "newer" in line for line in report.details())
+        # the same file again changes nothing
+        before = laptop.export_records()
+        again = laptop.import_bytes(data, "phone.json")
+        assert laptop.export_records() == before
+        assert again.total_added == 0 and again.total_updated == 0
+        assert again.skipped["routines"] == 1 and again.conflicts == []
+
+
+def test_same_name_routine_older_in_file_keeps_the_log_and_says_so(catalog: Catalog) -> None:
+    laptop, data, phone_json = _routine_conflict(catalog, file_newer=False)
+    with laptop:
+        before = laptop.export_records()
+        report = laptop.import_bytes(data, "phone.json")
+        assert laptop.export_records() == before
+        assert _laptop_routines(laptop)[0][1] != phone_json
+        assert report.kept == {"routines": 1} and report.total_updated == 0
+        assert report.skipped.get("routines", 0) == 0
+        assert "kept 1 routine" in report.summary()
+        assert any("Lunch" in line and "was kept" in line for line in report.details())
+        laptop.import_bytes(data, "phone.json")
+        assert laptop.export_records() == before
+
+
+def test_same_name_identical_routine_is_skipped(catalog: Catalog) -> None:
+    with Store(":memory:") as phone, Store(":memory:") as laptop:
+        ann = phone.add_person("Ann")
+        laptop.import_bytes(phone.export_json(), "people.json")
+        phone.save_routine(ann.id, workday_break(catalog))
+        laptop.save_routine(laptop.default_person().id, workday_break(catalog))
+        report = laptop.import_bytes(phone.export_json(), "phone.json")
+        assert report.skipped["routines"] == 1 and report.conflicts == []
+        assert report.total_updated == 0 and not report.kept
+        assert len(_laptop_routines(laptop)) == 1
+
+
+def test_report_names_the_people_it_added(catalog: Catalog) -> None:
+    with Store(":memory:") as source, Store(":memory:") as target:
+        _fill(source, catalog)
+        report = target.import_bytes(source.export_json(), "all.json")
+        assert sorted(report.people_added) == sorted(p.uid for p in source.people())
+        assert target.import_bytes(source.export_json(), "all.json").people_added == []
 
 
 def test_csv_formulas_are_neutralised(catalog: Catalog) -> None:
@@ -278,8 +362,7 @@ def test_report_summary_reads_well() -> None:
 # -- the demo store -------------------------------------------------------------------------
 def test_demo_store_reads_the_bundled_export(catalog: Catalog) -> None:
     source = paths.demo_dir() / "demo_export.json"
-    if not source.is_file():
-        pytest.skip("the demo export is made by another part of the project")
+    assert source.is_file(), f"the committed demo export is missing: {source}"
     store = Store.demo()
     assert store.is_demo
     assert store.people()
