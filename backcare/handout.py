@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-import re
-import unicodedata
 from pathlib import Path
 
 from . import paths
@@ -198,14 +196,9 @@ def render_handout(
     return "\n".join(parts) + "\n"
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50]
-
-
 def plan_file_stem(routine: Routine, person_name: str | None = None) -> str:
     """Safe file-name words for a person's routine, e.g. ``sam-evening-session``."""
-    words = [_slug(person_name or ""), _slug(routine.name)]
+    words = [paths.slug(person_name or "", 50), paths.slug(routine.name, 50)]
     return "-".join(w for w in words if w) or "plan"
 
 

@@ -18,6 +18,8 @@ Nothing is created at import time; :func:`user_data_dir` creates the folder on d
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "package_data_dir",
     "repo_root",
     "routines_dir",
+    "slug",
     "store_path",
     "user_catalog_path",
     "user_data_dir",
@@ -97,3 +100,12 @@ def exports_dir() -> Path:
     path = user_data_dir() / "exports"
     path.mkdir(exist_ok=True)
     return path
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """``text`` reduced to safe file-name characters: ``"Ann's Plan!"`` -> ``"ann-s-plan"``.
+
+    Only ``a-z``, ``0-9`` and ``-`` remain, so no name can reach outside a folder; may be empty.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")

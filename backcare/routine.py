@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -403,12 +402,6 @@ def templates(catalog: Catalog) -> list[Routine]:
 
 
 # -- files -------------------------------------------------------------------------------
-def _slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:60] or "routine"
-
-
 def save_routine(routine: Routine, folder: Path | None = None) -> Path:
     """Write ``routine`` as JSON in the routines folder; returns the file's path.
 
@@ -419,7 +412,7 @@ def save_routine(routine: Routine, folder: Path | None = None) -> Path:
     """
     folder = folder or paths.routines_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    stem = _slug(routine.name)
+    stem = paths.slug(routine.name) or "routine"
     path, n = folder / f"{stem}.json", 2
     while path.exists() and _saved_name(path) != routine.name:
         path, n = folder / f"{stem}-{n}.json", n + 1
