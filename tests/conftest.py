@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,13 +29,21 @@ def catalog() -> Catalog:
     return load_catalog(include_user=False)
 
 
+_SCRATCH = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Kernels started by nbval inherit this process's environment: give them a scratch
     data folder so no run of the suite reads or writes anyone's real data."""
-    import os
-    import tempfile
+    scratch = Path(tempfile.mkdtemp(prefix="backcare-test-data-"))
+    config.stash[_SCRATCH] = scratch
+    os.environ[paths.DATA_DIR_ENV] = str(scratch)
 
-    os.environ[paths.DATA_DIR_ENV] = tempfile.mkdtemp(prefix="backcare-test-data-")
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scratch = config.stash.get(_SCRATCH, None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
