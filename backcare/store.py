@@ -990,16 +990,22 @@ class Store:
         context: object,
         session_id: object,
     ) -> dict[str, object]:
-        values: dict[str, object] = {
-            "person_id": self._require_person(person_id),
-            "discomfort": _score(discomfort, "discomfort"),
-            "at": _iso(_when(at, "check-in time")),
-            "note": _note(note),
-            "context": _context(context),
-            "session_id": None if session_id is None else self._require_session(session_id),
-        }
-        values.update(zip(PEG_ITEMS, _peg(peg), strict=True))
+        values: dict[str, object] = {"person_id": self._require_person(person_id)}
+        values.update(_checkin_fields(discomfort, at, peg, note, context))
+        values["session_id"] = None if session_id is None else self._require_session(session_id)
         return values
+
+    def check_checkin(
+        self,
+        discomfort: object,
+        at: object = None,
+        peg: object = None,
+        note: object = "",
+        context: object = "daily",
+    ) -> None:
+        """Raise :class:`InputError` when :meth:`add_checkin` would refuse these values
+        (the person aside); writes nothing."""
+        _checkin_fields(discomfort, at, peg, note, context)
 
     def add_checkin(
         self,
@@ -1475,6 +1481,20 @@ def _import_routine(
         )
     )
     return "kept"
+
+
+def _checkin_fields(
+    discomfort: object, at: object, peg: object, note: object, context: object
+) -> dict[str, object]:
+    """A check-in's own values, checked (the person and session are checked by the store)."""
+    values: dict[str, object] = {
+        "discomfort": _score(discomfort, "discomfort"),
+        "at": _iso(_when(at, "check-in time")),
+        "note": _note(note),
+        "context": _context(context),
+    }
+    values.update(zip(PEG_ITEMS, _peg(peg), strict=True))
+    return values
 
 
 def _int_id(value: object, what: str) -> int:

@@ -4,20 +4,63 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
+import os
 import re
+import time
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
+from ipywidgets.widgets.trait_types import datetime_to_json
 
 from backcare import paths
+from backcare.catalog import Catalog
+from backcare.routine import workday_break
 from backcare.store import Store
 from backcare.ui.log import CheckInApp, CheckInLog
 
 HOSTILE = "<script>alert(1)</script>"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
 def app() -> CheckInApp:
+    """The log of someone who has used it before: "Me" exists, no check-ins yet."""
+    store = Store(":memory:")
+    store.add_person("Me")
+    return CheckInApp(store)
+
+
+@pytest.fixture
+def fresh_app() -> CheckInApp:
+    """The log opened for the very first time (a fresh Binder): nobody in it."""
     return CheckInApp(Store(":memory:"))
+
+
+@pytest.fixture(params=["UTC", "America/New_York"])
+def kernel_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the kernel side in another time zone (Binder's kernels run on UTC)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    try:
+        yield request.param
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def _backup(notes: tuple[str, ...] = ("first", "second")) -> bytes:
+    """An export of someone's own log: "Me" with a check-in per note."""
+    with Store(":memory:") as store:
+        me = store.default_person().id
+        for score, note in enumerate(notes, start=3):
+            store.add_checkin(me, score, note=note)
+        return store.export_json()
 
 
 def _upload(app: CheckInApp, data: bytes, name: str) -> None:
@@ -42,9 +85,119 @@ def test_form_shows_anchors_and_defaults(app: CheckInApp) -> None:
     assert "0 = no pain" in app.anchors.value and "10 = the worst" in app.anchors.value
     assert (app.discomfort.min, app.discomfort.max) == (0, 10)
     assert app.context.value == "daily"
-    assert app.date.value == dt.date.today()
+    assert app.when.value.utcoffset() is not None  # timezone-aware
+    assert abs(app.when.value - dt.datetime.now(dt.UTC)).total_seconds() < 120
     assert app.person.person_id == app.store.default_person().id
     assert all(s.disabled for s in app.peg_sliders.values())
+
+
+def test_opening_the_log_writes_nobody(fresh_app: CheckInApp) -> None:
+    assert fresh_app.store.people() == []
+    assert fresh_app.person_id is None
+
+
+def test_first_save_makes_me_and_chooses_it(fresh_app: CheckInApp) -> None:
+    fresh_app.discomfort.value = 4
+    fresh_app.submit.click()
+    assert fresh_app.messages.kind == "success", fresh_app.messages.text
+    people = fresh_app.store.people()
+    assert [p.name for p in people] == ["Me"]
+    assert fresh_app.person_id == people[0].id
+    assert fresh_app.store.checkins_frame(people[0].id)["discomfort"].tolist() == [4]
+    assert "4/10" in fresh_app.table.value
+
+
+def test_refused_first_save_makes_nobody(fresh_app: CheckInApp) -> None:
+    fresh_app.discomfort.value = 4
+    fresh_app.note.value = "x" * 1001
+    fresh_app.submit.click()
+    assert fresh_app.messages.kind == "error" and "1,000" in fresh_app.messages.text
+    assert fresh_app.store.people() == []
+
+
+def test_restoring_a_backup_in_a_fresh_log_gives_one_me(fresh_app: CheckInApp) -> None:
+    _upload(fresh_app, _backup(), "backup.json")
+    assert fresh_app.messages.kind == "success", fresh_app.messages.text
+    people = fresh_app.store.people()
+    assert [p.name for p in people] == ["Me"]
+    assert fresh_app.person_id == people[0].id
+    assert "first" in fresh_app.table.value and "second" in fresh_app.table.value
+    assert fresh_app.discomfort.value == 4  # the backup's last score
+    fresh_app.discomfort.value = 6
+    fresh_app.submit.click()
+    assert len(fresh_app.store.people()) == 1
+    assert len(fresh_app.store.checkins_frame(people[0].id)) == 3  # one history, not two
+
+
+def test_import_shows_the_imported_person_instead_of_an_empty_one(app: CheckInApp) -> None:
+    empty = app.person_id
+    document = json.loads(_backup(("from the phone",)))
+    document["people"][0]["name"] = "Ann"
+    app.import_bytes(json.dumps(document).encode(), "ann.json")
+    ann = next(p for p in app.store.people() if p.name == "Ann")
+    assert app.person.value == ann.id and app.person_id == ann.id
+    assert "from the phone" in app.table.value
+    assert {p.id for p in app.store.people()} == {empty, ann.id}
+
+
+def test_import_keeps_a_choice_that_has_data(app: CheckInApp) -> None:
+    mine = app.person_id
+    app.discomfort.value = 2
+    app.note.value = "mine"
+    app.submit.click()
+    app.import_bytes(_backup(("someone else's",)), "other.json")
+    assert app.person_id == mine
+    assert len(app.store.people()) == 2
+    assert "mine" in app.table.value
+
+
+# -- the discomfort slider: no silent 0 -------------------------------------------------------
+def test_untouched_slider_cannot_be_saved(app: CheckInApp) -> None:
+    assert app.score_source == "unset"
+    assert app.submit.disabled
+    assert app.score_hint.layout.display != "none" and "slider" in app.score_hint.value
+    app.note.value = "did not score"
+    app.submit.click()  # a click from the kernel still reaches the handler: it refuses
+    assert app.messages.kind == "error" and "slider" in app.messages.text
+    assert app.store.checkins_frame().empty
+    app.discomfort.value = 3
+    assert not app.submit.disabled and app.score_hint.layout.display == "none"
+    app.submit.click()
+    assert app.store.checkins_frame()["discomfort"].tolist() == [3]
+
+
+def test_no_pain_button_logs_zero(app: CheckInApp) -> None:
+    app.zero_button.click()
+    assert not app.submit.disabled and app.zero_button.layout.display == "none"
+    app.submit.click()
+    assert app.store.checkins_frame()["discomfort"].tolist() == [0]
+
+
+def test_slider_starts_at_the_last_score(app: CheckInApp) -> None:
+    now = dt.datetime.now().astimezone()
+    app.model.add(app.person_id, 7, at=now - dt.timedelta(hours=1))
+    app.model.add(app.person_id, 2, at=now - dt.timedelta(days=3))  # added later, older
+    app.reset_form()
+    assert app.discomfort.value == 7 and app.score_source == "last"
+    assert not app.submit.disabled
+    app.submit.click()  # keeping the last score is a choice the user can make
+    assert app.store.checkins_frame()["discomfort"].tolist()[-1] == 7
+    app.discomfort.value = 5
+    app.submit.click()
+    assert app.discomfort.value == 5  # the next check-in starts where this one ended
+
+
+def test_slider_default_follows_the_person(app: CheckInApp) -> None:
+    app.discomfort.value = 6
+    app.submit.click()
+    client = app.store.add_person("Client")
+    app.person.select(client.id)
+    assert app.score_source == "unset" and app.submit.disabled
+    app.person.value = app.store.default_person().id
+    assert app.discomfort.value == 6 and not app.submit.disabled
+    app.discomfort.value = 9  # moved by hand: kept when the person changes
+    app.person.value = client.id
+    assert app.discomfort.value == 9 and app.score_source == "user"
 
 
 def test_submit_logs_a_checkin(app: CheckInApp) -> None:
@@ -59,7 +212,7 @@ def test_submit_logs_a_checkin(app: CheckInApp) -> None:
     assert abs(row["at"] - dt.datetime.now().astimezone()).total_seconds() < 60
     assert app.messages.kind == "success"
     assert "after gardening" in app.table.value
-    assert app.discomfort.value == 0 and app.note.value == ""  # ready for the next one
+    assert app.note.value == "" and app.context.value == "daily"  # ready for the next one
 
 
 def test_peg_items_are_optional(app: CheckInApp) -> None:
@@ -77,23 +230,68 @@ def test_peg_items_are_optional(app: CheckInApp) -> None:
 
 
 def test_chosen_date_and_time_are_used(app: CheckInApp) -> None:
-    app.date.value = dt.date(2024, 2, 29)
-    app.time.value = dt.time(7, 45)
+    chosen = dt.datetime(2024, 2, 29, 7, 45, tzinfo=BERLIN)
+    app.when.value = chosen
     app.discomfort.value = 5
     app.submit.click()
-    at = app.store.checkins_frame()["at"].iloc[0]
-    assert (at.year, at.month, at.day, at.hour, at.minute) == (2024, 2, 29, 7, 45)
+    row = app.store.checkin(int(app.store.checkins_frame()["checkin_id"].iloc[0]))
+    assert row["at"] == chosen
+
+
+def _browser_sends(app: CheckInApp, local: dt.datetime) -> None:
+    """What the front end does when the user types ``local`` (their own clock) into the
+    picker: it sends the instant's UTC fields (ipywidgets' serialize_datetime)."""
+    utc = local.astimezone(dt.UTC)
+    app.when.set_state(
+        {
+            "value": {
+                "year": utc.year,
+                "month": utc.month - 1,
+                "date": utc.day,
+                "hours": utc.hour,
+                "minutes": utc.minute,
+                "seconds": utc.second,
+                "milliseconds": 0,
+            }
+        }
+    )
+
+
+def test_time_typed_in_berlin_is_saved_right_on_any_kernel(
+    app: CheckInApp, kernel_zone: str
+) -> None:
+    typed = dt.datetime(2024, 6, 1, 21, 0, tzinfo=BERLIN)  # 19:00 UTC
+    _browser_sends(app, typed)
+    assert app.when.value == typed and app.when.value.utcoffset() is not None
+    app.discomfort.value = 3
+    app.submit.click()
+    assert app.messages.kind == "success", app.messages.text
+    row = app.store.checkin(int(app.store.checkins_frame()["checkin_id"].iloc[0]))
+    assert row["at"] == typed  # the same instant, whatever zone the kernel runs in
+
+
+def test_picker_sends_the_browser_an_instant(app: CheckInApp, kernel_zone: str) -> None:
+    # The browser turns these UTC fields into its own local time (21:00 in Berlin).
+    at = dt.datetime(2024, 6, 1, 21, 0, tzinfo=BERLIN)
+    checkin_id = app.model.add(app.person_id, 4, at=at)
+    app.entries.value = checkin_id
+    app.edit_button.click()
+    assert app.when.value == at
+    sent = app.when.get_state()["value"]
+    assert sent == datetime_to_json(at, None)
+    assert (sent["hours"], sent["minutes"]) == (19, 0)
 
 
 def test_invalid_input_writes_nothing(app: CheckInApp) -> None:
+    app.discomfort.value = 4
     app.note.value = "x" * 1001
     app.submit.click()
     assert app.messages.kind == "error" and "1,000" in app.messages.text
     app.note.value = "fine"
-    app.date.value = dt.date.today() + dt.timedelta(days=5)
+    app.when.value = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
     app.submit.click()
     assert app.messages.kind == "error" and "future" in app.messages.text
-    app.date.value = None
+    app.when.value = None
     app.submit.click()
     assert app.messages.kind == "error" and "date" in app.messages.text
     assert app.store.checkins_frame().empty
@@ -141,9 +339,10 @@ def test_edit_keeps_original_time(app: CheckInApp) -> None:
     # a time changed by hand is used
     app.entries.value = checkin_id
     app.edit_button.click()
-    app.time.value = dt.time(11, 0)
+    assert app.when.value == at
+    app.when.value = at.replace(hour=11, minute=0, second=0)
     app.submit.click()
-    assert app.store.checkin(checkin_id)["at"].astimezone().time() == dt.time(11, 0)
+    assert app.store.checkin(checkin_id)["at"] == at.replace(hour=11, minute=0, second=0)
 
 
 def test_delete_and_undo(app: CheckInApp) -> None:
@@ -180,10 +379,12 @@ def test_recent_table_follows_the_person(app: CheckInApp) -> None:
     me = app.person_id
     other = app.store.add_person("Client B")
     app.person.refresh()
+    app.discomfort.value = 2
     app.note.value = "mine"
     app.submit.click()
     app.person.value = other.id
     assert "mine" not in app.table.value
+    app.discomfort.value = 3
     app.note.value = "theirs"
     app.submit.click()
     assert set(app.store.checkins_frame(other.id)["note"]) == {"theirs"}
@@ -204,13 +405,12 @@ def test_export_and_reimport_a_person(app: CheckInApp) -> None:
     as_json = _link_bytes(app.export_links.value)
 
     fresh = CheckInApp(Store(":memory:"))
-    fresh_me = fresh.person_id
     _upload(fresh, zipped, "mine.zip")
     assert fresh.messages.kind == "success"
     assert "added 1 person" in fresh.messages.text and "2 check-ins" in fresh.messages.text
     assert fresh.upload.value == ()
-    imported = [p for p in fresh.store.people() if p.id != fresh_me]
-    assert [p.name for p in imported] == ["Me"]
+    imported = fresh.store.people()
+    assert [p.name for p in imported] == ["Me"] and fresh.person_id == imported[0].id
     assert sorted(fresh.store.checkins_frame(imported[0].id)["note"]) == ["=1+2", "ok"]
     _upload(fresh, as_json, "mine.json")  # the same data again: nothing added
     assert "added nothing" in fresh.messages.text
@@ -237,6 +437,7 @@ def test_bad_upload_changes_nothing(app: CheckInApp) -> None:
 
 
 def test_rejected_rows_are_listed_escaped(app: CheckInApp) -> None:
+    app.discomfort.value = 1
     app.submit.click()
     document = app.store.export_json().decode()
     other = CheckInApp(Store(":memory:"))
@@ -280,3 +481,18 @@ def test_model_alone_without_widgets() -> None:
         assert not model.can_undo
         assert changes == [1, 2, 3]
         assert len(model.recent(me)) == 1
+
+
+def test_routine_conflict_on_import_is_shown(app: CheckInApp, catalog: Catalog) -> None:
+    app.store.save_routine(app.person_id, workday_break(catalog))
+    document = json.loads(app.store.export_json())
+    routine = document["routines"][0]
+    routine["uid"] = "f" * 32  # saved elsewhere under the same name
+    routine["routine"]["timing"]["rest_between_exercises_seconds"] = 30  # different content
+    routine["saved_at"] = (
+        dt.datetime.fromisoformat(routine["saved_at"]) + dt.timedelta(hours=1)
+    ).isoformat()
+    app.import_bytes(json.dumps(document).encode(), "phone.json")
+    assert app.messages.kind == "info" and "updated 1 routine" in app.messages.text
+    assert "backcare-import-conflicts" in app.import_details.value
+    assert "newer" in app.import_details.value

@@ -5,6 +5,14 @@ and taking the data away (export) or bringing it back (import).
 export files; it knows nothing of widgets. :class:`CheckInApp` is the view: it turns the
 form's values into calls on the model and shows what happened in its message area.
 Nothing is written when the form holds invalid input; the store's message is shown instead.
+
+Opening the page writes nothing: the default person ("Me") is made at the first save when
+the log has nobody yet, so an import into a fresh log brings its own people without an
+empty "Me" beside them. The discomfort slider starts at the person's last score; with no
+score yet it has to be set (moved, or "No pain (0)") before Save is possible, so an
+untouched slider never logs a 0. Date and time are one ``DatetimePicker``: the browser shows
+and edits its own local time and the kernel gets a timezone-aware value, so a kernel on UTC
+(Binder) saves what the user typed.
 """
 
 from __future__ import annotations
@@ -89,7 +97,12 @@ class CheckInLog(traitlets.HasTraits):
         self.can_undo = bool(self._undo)
         self.changed += 1
 
-    def add(self, person_id: int, discomfort: int, **fields: Any) -> int:
+    def add(self, person_id: int | None, discomfort: int, **fields: Any) -> int:
+        """Log a check-in. ``person_id=None`` (the log has nobody yet) makes the default
+        person, "Me", but only once the values are known to be valid."""
+        if person_id is None:
+            self.store.check_checkin(discomfort, **fields)
+            person_id = self.store.default_person().id
         checkin_id = self.store.add_checkin(person_id, discomfort, **fields)
         self._bump()
         return checkin_id
@@ -114,6 +127,13 @@ class CheckInLog(traitlets.HasTraits):
         self._undo.pop()
         self._bump()
         return action
+
+    def last_score(self, person_id: int | None) -> int | None:
+        """The discomfort of a person's latest check-in (by its time), or None."""
+        if person_id is None:
+            return None
+        frame = self.store.checkins_frame(person_id)
+        return None if frame.empty else int(frame["discomfort"].iloc[-1])
 
     def recent(self, person_id: int | None, limit: int = RECENT_ROWS) -> pd.DataFrame:
         """A person's latest check-ins, newest first."""
@@ -156,7 +176,7 @@ def _table_html(frame: pd.DataFrame) -> str:
         peg = "" if pd.isna(row.peg) else f"{row.peg:.1f}"
         note = esc(row.note).replace("\n", "<br>")
         cells = (
-            esc(f"{row.at:%a %d %b %Y %H:%M}"),
+            esc(f"{row.at:%a %d %b %Y %H:%M %Z}".rstrip()),  # the zone says which clock
             esc(f"{row.discomfort}/10"),
             esc(peg),
             esc(CONTEXT_LABELS.get(row.context, row.context)),
@@ -195,13 +215,15 @@ class CheckInApp(widgets.VBox):
                 self.open_error = str(exc)
                 store = Store(":memory:")
         self.store = store
-        if not self.store.people() and not self.store.is_demo:
-            self.store.default_person()
         self.model = CheckInLog(self.store)
         self.editing_id: int | None = None
         self._editing_at: dt.datetime | None = None
         self._time_touched = False
         self._resetting = False
+        self._locked = False
+        #: Where the slider's value comes from: "unset" (nothing to save yet), "last" (the
+        #: person's last score) or "user" (moved by hand, or an entry being edited).
+        self.score_source = "unset"
         self._build()
         self._wire()
         self.reset_form()
@@ -211,6 +233,7 @@ class CheckInApp(widgets.VBox):
 
     def _lock(self, reason: str) -> None:
         """Disable everything that would write, and say why."""
+        self._locked = True
         for control in (
             self.submit,
             self.edit_button,
@@ -219,6 +242,7 @@ class CheckInApp(widgets.VBox):
             self.export_zip_button,
             self.export_json_button,
             self.upload,
+            self.zero_button,
         ):
             control.disabled = True
         self.messages.error(f"The log cannot be opened, so nothing can be saved: {reason}")
@@ -246,6 +270,17 @@ class CheckInApp(widgets.VBox):
             "<span>0 = no pain at all</span><span>10 = the worst pain you can imagine</span>"
             "</div>"
         )
+        self.score_hint = widgets.HTML(
+            "<small>Not scored yet: move the slider to how your back feels, or press "
+            "<b>No pain (0)</b>. Save waits until you have chosen.</small>"
+        )
+        self.score_hint.add_class("backcare-discomfort-hint")
+        self.zero_button = widgets.Button(
+            description="No pain (0)",
+            tooltip="Log a score of 0: no pain at all",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.zero_button.add_class("backcare-discomfort-zero")
 
         self.peg_include = widgets.Checkbox(
             value=False, description="Answer the three PEG questions too", indent=False
@@ -283,10 +318,9 @@ class CheckInApp(widgets.VBox):
             layout=widgets.Layout(width="560px", height="60px"),
         )
         self.note.add_class("backcare-note")
-        self.date = widgets.DatePicker(description="Date")
-        self.date.add_class("backcare-date")
-        self.time = widgets.TimePicker(description="Time", step=60)
-        self.time.add_class("backcare-time")
+        # Shown in the browser's own time zone; the kernel gets a timezone-aware datetime.
+        self.when = widgets.DatetimePicker(description="Date and time")
+        self.when.add_class("backcare-datetime")
         self.now_button = widgets.Button(description="Now", tooltip="Set the date and time to now")
         self.context = widgets.ToggleButtons(
             options=[(label, key) for key, label in CONTEXT_LABELS.items()],
@@ -331,10 +365,16 @@ class CheckInApp(widgets.VBox):
         form = widgets.VBox(
             [
                 self.person,
-                widgets.VBox([self.discomfort, self.anchors]),
+                widgets.VBox(
+                    [
+                        self.discomfort,
+                        self.anchors,
+                        widgets.HBox([self.score_hint, self.zero_button]),
+                    ]
+                ),
                 self.peg_box,
                 self.note,
-                widgets.HBox([self.date, self.time, self.now_button]),
+                widgets.HBox([self.when, self.now_button]),
                 self.context,
                 widgets.HBox([self.submit, self.cancel_edit]),
             ]
@@ -378,8 +418,9 @@ class CheckInApp(widgets.VBox):
         self.upload.observe(guard(self._on_upload), names="value")
         self.peg_include.observe(guard(self._on_peg_include), names="value")
         self.person.observe(guard(lambda _: self._on_person()), names="person_id")
-        self.date.observe(self._on_time_edit, names="value")
-        self.time.observe(self._on_time_edit, names="value")
+        self.when.observe(self._on_time_edit, names="value")
+        self.discomfort.observe(self._on_score_edit, names="value")
+        self.zero_button.on_click(guard(lambda _: self._choose_zero()))
         self.model.observe(lambda _: self.refresh(), names="changed")
         traitlets.dlink((self.model, "can_undo"), (self.undo_button, "disabled"), lambda c: not c)
 
@@ -388,19 +429,53 @@ class CheckInApp(widgets.VBox):
     def person_id(self) -> int | None:
         return self.person.person_id
 
-    def _set_now(self) -> None:
-        now = dt.datetime.now().astimezone()
+    def _set_when(self, at: dt.datetime) -> None:
+        """Show ``at`` in the picker without counting it as a change by hand."""
         self._resetting = True
         try:
-            self.date.value = now.date()
-            self.time.value = now.time().replace(second=0, microsecond=0)
+            self.when.value = at
         finally:
             self._resetting = False
         self._time_touched = False
 
+    def _set_now(self) -> None:
+        self._set_when(dt.datetime.now().astimezone().replace(second=0, microsecond=0))
+
     def _on_time_edit(self, _change: dict[str, Any]) -> None:
         if not self._resetting:
             self._time_touched = True
+
+    # -- the discomfort score: last score, or chosen before Save ---------------------------
+    def _set_score(self, value: int, source: str) -> None:
+        self._resetting = True
+        try:
+            self.discomfort.value = value
+        finally:
+            self._resetting = False
+        self._set_score_source(source)
+
+    def _set_score_source(self, source: str) -> None:
+        self.score_source = source
+        unset = source == "unset"
+        self.score_hint.layout.display = None if unset else "none"
+        self.zero_button.layout.display = None if unset else "none"
+        self.submit.disabled = self._locked or unset
+        self.submit.tooltip = "Move the slider to your score first" if unset else ""
+
+    def _default_score(self) -> None:
+        """Start the slider at the person's last score, or leave it to be chosen."""
+        last = self.model.last_score(self.person_id)
+        if last is None:
+            self._set_score(0, "unset")
+        else:
+            self._set_score(last, "last")
+
+    def _on_score_edit(self, _change: dict[str, Any]) -> None:
+        if not self._resetting:
+            self._set_score_source("user")
+
+    def _choose_zero(self) -> None:
+        self._set_score(0, "user")
 
     def _on_peg_include(self, change: dict[str, Any]) -> None:
         for slider in self.peg_sliders.values():
@@ -410,7 +485,7 @@ class CheckInApp(widgets.VBox):
         """Empty the form for a new check-in at the current time."""
         self.editing_id = None
         self._editing_at = None
-        self.discomfort.value = 0
+        self._default_score()
         self.peg_include.value = False
         for slider in self.peg_sliders.values():
             slider.value = 0
@@ -427,9 +502,10 @@ class CheckInApp(widgets.VBox):
                 return dt.datetime.now().astimezone()
             if self._editing_at is not None:
                 return self._editing_at  # unchanged: keep the entry's own time and zone
-        if self.date.value is None or self.time.value is None:
-            raise InputError("please give both a date and a time")
-        return dt.datetime.combine(self.date.value, self.time.value).astimezone()
+        at = self.when.value
+        if at is None:
+            raise InputError("please give a date and a time (or press Now)")
+        return at  # timezone-aware: the instant the user chose in their own time zone
 
     def _form_fields(self) -> dict[str, Any]:
         peg = (
@@ -465,19 +541,29 @@ class CheckInApp(widgets.VBox):
     def _on_person(self) -> None:
         if self.editing_id is not None:
             self.reset_form()
+        elif self.score_source != "user":
+            self._default_score()  # a score moved by hand stays; a default follows the person
         self.refresh()
 
     def _on_submit(self, _button: Any = None) -> None:
-        person_id = self._require_person()
+        if self.score_source == "unset":
+            raise InputError(
+                "move the slider to your score first (or press No pain (0)); nothing was saved"
+            )
+        # Nobody in the log yet: the model makes "Me" with this first check-in.
+        person_id = self._require_person() if self.store.people() else None
         fields = self._form_fields()
         discomfort = self.discomfort.value
         if self.editing_id is not None:
             self.model.edit(self.editing_id, discomfort=discomfort, **fields)
             self.messages.success("Changes saved. Undo puts the entry back as it was.")
         else:
-            self.model.add(person_id, discomfort, **fields)
+            checkin_id = self.model.add(person_id, discomfort, **fields)
+            if person_id is None:
+                self.person.select(self.store.checkin(checkin_id)["person_id"])
             at = fields["at"]
-            self.messages.success(f"Saved: {discomfort}/10 at {at:%H:%M} on {at:%a %d %b}.")
+            clock = f"{at:%H:%M %Z}".rstrip()
+            self.messages.success(f"Saved: {discomfort}/10 at {clock} on {at:%a %d %b}.")
         self.reset_form()
 
     def _on_edit(self, _button: Any = None) -> None:
@@ -485,16 +571,9 @@ class CheckInApp(widgets.VBox):
             raise InputError("choose an entry to edit")
         row = self.store.checkin(self.entries.value)
         self.editing_id = row["id"]
-        local = row["at"].astimezone()
-        self._resetting = True
-        try:
-            self.date.value = local.date()
-            self.time.value = local.time().replace(second=0, microsecond=0)
-        finally:
-            self._resetting = False
-        self._time_touched = False
+        self._set_when(row["at"])
         self._editing_at = row["at"]
-        self.discomfort.value = row["discomfort"]
+        self._set_score(row["discomfort"], "user")
         has_peg = row["peg_pain"] is not None
         self.peg_include.value = has_peg
         for key, slider in self.peg_sliders.items():
@@ -544,15 +623,29 @@ class CheckInApp(widgets.VBox):
     def import_bytes(self, data: bytes, filename: str) -> ImportReport:
         """Import an export file and show its report (used by the upload button)."""
         self.import_details.value = ""
+        chosen = self.person_id
         report = self.model.import_file(data, filename)
         self.person.refresh()
+        if chosen is None or not self.store.has_data(chosen):
+            # Show what was brought in rather than an empty person (or nobody).
+            active = {p.uid: p.id for p in self.store.people()}
+            brought = [active[uid] for uid in report.people_added if uid in active]
+            if brought:
+                self.person.select(brought[0])
+        if self.editing_id is None and self.score_source != "user":
+            self._default_score()  # the import may have brought this person's last score
         self.refresh()
-        if report.rejected:
-            items = "".join(f"<li>{esc(line)}</li>" for line in report.details()[:50])
-            more = len(report.rejected) - 50
+        lines = report.details()
+        if lines:
+            items = "".join(f"<li>{esc(line)}</li>" for line in lines[:50])
+            more = len(lines) - 50
             extra = f"<li>… and {more} more</li>" if more > 0 else ""
-            self.import_details.value = f"<ul class='backcare-rejected'>{items}{extra}</ul>"
+            css = "backcare-rejected" if report.rejected else "backcare-import-conflicts"
+            self.import_details.value = f"<ul class='{css}'>{items}{extra}</ul>"
+        if report.rejected:
             self.messages.error(report.summary())
+        elif report.conflicts:
+            self.messages.info(report.summary())
         else:
             self.messages.success(report.summary())
         return report
