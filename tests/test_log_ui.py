@@ -94,6 +94,7 @@ def test_form_shows_anchors_and_defaults(app: CheckInApp) -> None:
 def test_opening_the_log_writes_nobody(fresh_app: CheckInApp) -> None:
     assert fresh_app.store.people() == []
     assert fresh_app.person_id is None
+    assert "Nobody is in the log yet" in fresh_app.table.value
 
 
 def test_first_save_makes_me_and_chooses_it(fresh_app: CheckInApp) -> None:

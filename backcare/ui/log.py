@@ -319,7 +319,9 @@ class CheckInApp(widgets.VBox):
         )
         self.note.add_class("backcare-note")
         # Shown in the browser's own time zone; the kernel gets a timezone-aware datetime.
-        self.when = widgets.DatetimePicker(description="Date and time")
+        self.when = widgets.DatetimePicker(
+            description="Date and time", style={"description_width": "initial"}
+        )
         self.when.add_class("backcare-datetime")
         self.now_button = widgets.Button(description="Now", tooltip="Set the date and time to now")
         self.context = widgets.ToggleButtons(
@@ -528,7 +530,14 @@ class CheckInApp(widgets.VBox):
     def refresh(self) -> None:
         """Redraw the recent entries of the chosen person."""
         frame = self.model.recent(self.person_id)
-        self.table.value = _table_html(frame)
+        if self.person_id is None and not self.store.people():
+            self.table.value = (
+                '<p class="backcare-empty"><i>Nobody is in the log yet. Your first check-in '
+                'starts it (as "Me"); or bring back a file you exported before, under '
+                "<b>Take your data with you</b>.</i></p>"
+            )
+        else:
+            self.table.value = _table_html(frame)
         current = self.entries.value
         options = [(_entry_label(row), int(row.checkin_id)) for row in frame.itertuples()]
         self.entries.options = options
