@@ -8,10 +8,11 @@ calls, so the same frames can feed several views at once.
 What is computed:
 
 * **Adherence** (:func:`adherence`): sessions done against sessions planned by the person's
-  routine schedules, per day or per week, and how much of each session was completed.
+  routine schedules (a saved routine plans from the day it was saved on), per day or per
+  week, and how much of each session was completed.
 * **Discomfort trend** (:func:`discomfort_trend`): the daily mean of the 0-10 scores, a 7-day
-  rolling mean, the baseline (the mean of the first 7 days that have a score) and the change
-  from baseline in points and in percent.
+  rolling mean, the baseline (the person's starting level: the mean of their first 7 days
+  that have a score, whatever period is shown) and the change from it in points and percent.
 * **Important change** (:func:`important_change`): whether the change reaches the published
   threshold for a change that matters in low-back pain, a named rule
   (:class:`ImportantChangeRule`).
@@ -310,18 +311,26 @@ def _first_day(sessions: pd.DataFrame, checkins: pd.DataFrame) -> int | None:
 
 
 # -- planned sessions ---------------------------------------------------------------------------
-def _schedules(planned: Any) -> list[Any]:
-    """Schedules from a Schedule, a Routine, a SavedRoutine, or an iterable of them."""
+def _schedules(planned: Any) -> list[tuple[Any, int | None]]:
+    """(schedule, first day) pairs from a Schedule, a Routine, a SavedRoutine, or an iterable
+    of them.
+
+    The first day is the day number from which the schedule plans sessions: for a saved
+    routine the day it was saved (``saved_at``, on its own clock), since nothing was planned
+    before the person had the routine; ``None`` (every day) for a plain schedule or routine.
+    """
     if planned is None:
         return []
     if hasattr(planned, "times_on"):
-        return [planned]
+        return [(planned, None)]
     if hasattr(planned, "schedule"):
-        return [planned.schedule]
+        return [(planned.schedule, None)]
     if hasattr(planned, "routine"):
-        return [planned.routine.schedule]
+        saved_at = getattr(planned, "saved_at", None)
+        first = None if saved_at is None or pd.isna(saved_at) else _day_number(saved_at)
+        return [(planned.routine.schedule, first)]
     if isinstance(planned, Iterable) and not isinstance(planned, str | bytes | Mapping):
-        found: list[Any] = []
+        found: list[tuple[Any, int | None]] = []
         for item in planned:
             found.extend(_schedules(item))
         return found
@@ -335,6 +344,8 @@ def planned_sessions(planned: Any, start: Any, end: Any) -> pd.Series:
     (its schedule is used), an iterable of these (their plans add up), a Series or mapping of
     counts by day, or ``None`` (nothing planned). A schedule repeats every week, so each
     weekday is asked once (``Schedule.planned_per_day``) and the answer spread over the range.
+    A saved routine (:class:`~backcare.store.SavedRoutine`) plans sessions only from the day
+    it was saved (``saved_at``) on; a plain schedule or routine plans every day of the range.
     """
     days = _day_range(start, end)
     return pd.Series(_planned_on(planned, days), index=days, dtype="int64", name="planned")
@@ -347,21 +358,31 @@ def _planned_on(planned: Any, days: pd.DatetimeIndex) -> np.ndarray:
         counts.index = pd.DatetimeIndex([_as_day(d) for d in counts.index])
         counts = counts.groupby(level=0).sum()
         return counts.reindex(days, fill_value=0).astype("int64").to_numpy()
+    total = np.zeros(len(days), dtype="int64")
     if len(days) == 0:
-        return np.zeros(0, dtype="int64")
-    return _per_weekday(planned)[_weekdays(_day_number(days[0]), len(days))]
+        return total
+    first = _day_number(days[0])
+    weekdays = _weekdays(first, len(days))
+    for from_day, per_weekday in _per_weekday(planned).items():
+        counts = per_weekday[weekdays]
+        if from_day is not None and from_day > first:
+            counts[: min(from_day - first, len(days))] = 0
+        total += counts
+    return total
 
 
-def _per_weekday(planned: Any) -> np.ndarray:
-    """Sessions the schedules plan on each weekday, Monday first."""
-    per_weekday = np.zeros(7, dtype="int64")
+def _per_weekday(planned: Any) -> dict[int | None, np.ndarray]:
+    """Sessions the schedules plan on each weekday (Monday first), by the first day they plan
+    anything (``None``: every day)."""
+    found: dict[int | None, np.ndarray] = {}
     monday = dt.date(2024, 1, 1)  # any Monday: a schedule repeats every week
-    for schedule in _schedules(planned):
+    for schedule, from_day in _schedules(planned):
+        per_weekday = found.setdefault(from_day, np.zeros(7, dtype="int64"))
         for weekday in range(7):
             per_weekday[weekday] += int(
                 schedule.planned_per_day(monday + dt.timedelta(days=weekday))
             )
-    return per_weekday
+    return found
 
 
 # -- adherence ----------------------------------------------------------------------------------
@@ -500,13 +521,8 @@ class _Scores:
     @classmethod
     def build(cls, checkins: pd.DataFrame, start: Any = None, end: Any = None) -> _Scores | None:
         """``None`` when neither a range nor any score gives the days to cover."""
-        if len(checkins):
-            day_numbers = _day_numbers(checkins["at"])
-            scores = _numbers(checkins["discomfort"])
-            keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
-        else:
-            day_numbers, scores = np.zeros(0, dtype="int64"), np.zeros(0)
-            keep = np.zeros(0, dtype=bool)
+        day_numbers, scores = _scored(checkins)
+        keep = np.ones(len(day_numbers), dtype=bool)
         if start is not None:
             keep &= day_numbers >= _day_number(start)
         if end is not None:
@@ -537,16 +553,55 @@ class _Scores:
         series = pd.Series(self.daily, index=self.days, copy=False)
         return series.rolling(window_days, min_periods=1).mean().to_numpy()
 
-    def baseline(self, baseline_days: int) -> float:
-        with_data = self.daily[~np.isnan(self.daily)][:baseline_days]
-        return float(with_data.sum() / len(with_data)) if len(with_data) else math.nan
+    def day_numbers(self) -> np.ndarray:
+        return np.arange(self.first, self.first + len(self.days), dtype="int64")
+
+
+def _scored(checkins: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers and scores of the check-ins that have both."""
+    if len(checkins) == 0:
+        return np.zeros(0, dtype="int64"), np.zeros(0)
+    day_numbers = _day_numbers(checkins["at"])
+    scores = _numbers(checkins["discomfort"])
+    keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
+    return day_numbers[keep], scores[keep]
+
+
+@dataclass(frozen=True, slots=True)
+class _Baseline:
+    """The starting level: the mean of the daily means of a person's first days with a score.
+
+    Always taken from all of the person's scores, whatever period is shown, so every view
+    measures change from the same starting level.
+    """
+
+    level: float  # NaN without any score
+    days: int  # days with a score it averages (fewer than wanted while there are fewer)
+    last_day: int  # day number of the last of them (_NO_DAY without any)
+
+    @classmethod
+    def of(cls, day_numbers: np.ndarray, scores: np.ndarray, baseline_days: int) -> _Baseline:
+        """From the day numbers and scores of usable check-ins (see :func:`_scored`)."""
+        first_days = np.unique(day_numbers)[:baseline_days]
+        if len(first_days) == 0:
+            return cls(math.nan, 0, int(_NO_DAY))
+        inside = day_numbers <= first_days[-1]
+        labels = np.searchsorted(first_days, day_numbers[inside])
+        means = _group_means(labels, scores[inside], len(first_days))
+        return cls(float(means.sum() / len(means)), len(first_days), int(first_days[-1]))
+
+    def after(self, day_numbers: np.ndarray, baseline_days: int) -> np.ndarray:
+        """Which of the days come after a complete baseline (all False while incomplete)."""
+        if self.days < baseline_days:
+            return np.zeros(len(day_numbers), dtype=bool)
+        return day_numbers > self.last_day
 
 
 def _empty_trend(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {c: pd.Series([], dtype="float64") for c in columns},
         index=pd.DatetimeIndex([], dtype="datetime64[us]", name="day"),
-    ).astype({"n": "int64"})
+    ).astype({"n": "int64", "baseline_days": "int64", "after_baseline": "bool"})
 
 
 def discomfort_trend(
@@ -557,39 +612,53 @@ def discomfort_trend(
     window_days: int = ROLLING_DAYS,
     baseline_days: int = BASELINE_DAYS,
 ) -> pd.DataFrame:
-    """Daily discomfort, its rolling mean and the change from baseline.
+    """Daily discomfort, its rolling mean and the change from the starting level (baseline).
 
-    One row a calendar day from the first to the last day with a score (or from ``start`` to
-    ``end`` when given). Columns:
+    ``checkins`` are one person's check-ins, all of them: the baseline is always their
+    starting level, taken from all their scores, so a period that starts later is still
+    compared with where the person began. One row a calendar day from the first to the last
+    day with a score (or from ``start`` to ``end`` when given). Columns:
 
     * ``n``: check-ins that day; ``daily``: their mean score (NaN on days without one);
-    * ``rolling``: the mean of the daily means over the last ``window_days`` calendar days
-      (days without a score are left out, not counted as zero);
-    * ``baseline``: the mean of the daily means of the first ``baseline_days`` days that have a
-      score (the same on every row; NaN when there is no score);
+    * ``rolling``: the mean of the daily means over the last ``window_days`` calendar days of
+      the period (days without a score are left out, not counted as zero);
+    * ``baseline``: the mean of the daily means of the person's first ``baseline_days`` days
+      that have a score, before or inside the period (the same on every row; NaN when there
+      is no score);
     * ``change_points``: ``rolling - baseline`` (negative is better);
-    * ``change_percent``: that change as a percentage of the baseline (NaN if the baseline is 0).
+    * ``change_percent``: that change as a percentage of the baseline (NaN if the baseline is 0);
+    * ``baseline_days``: how many days with a score the baseline averages (the same on every
+      row; fewer than ``baseline_days`` while the person has fewer);
+    * ``after_baseline``: the day comes after a complete baseline (what
+      :func:`important_change` counts).
     """
     columns = ["n", "daily", "rolling", "baseline", "change_points", "change_percent"]
+    columns += ["baseline_days", "after_baseline"]
     scores = _Scores.build(checkins, start, end)
     if scores is None:
         return _empty_trend(columns)
-    return _trend_frame(scores, window_days, baseline_days)
+    baseline = _Baseline.of(*_scored(checkins), baseline_days)
+    return _trend_frame(scores, window_days, baseline, baseline_days)
 
 
-def _trend_frame(scores: _Scores, window_days: int, baseline_days: int) -> pd.DataFrame:
+def _trend_frame(
+    scores: _Scores, window_days: int, baseline: _Baseline, baseline_days: int
+) -> pd.DataFrame:
     rolling = scores.rolling(window_days)
-    baseline = scores.baseline(baseline_days)
-    change = rolling - baseline
-    percent = change / baseline * 100.0 if baseline > 0 else change * math.nan
+    level = baseline.level
+    change = rolling - level
+    percent = change / level * 100.0 if level > 0 else change * math.nan
+    count = len(scores.days)
     return pd.DataFrame(
         {
             "n": scores.counts,
             "daily": scores.daily,
             "rolling": rolling,
-            "baseline": np.full(len(scores.days), baseline),
+            "baseline": np.full(count, level),
             "change_points": change,
             "change_percent": percent,
+            "baseline_days": np.full(count, baseline.days, dtype="int64"),
+            "after_baseline": baseline.after(scores.day_numbers(), baseline_days),
         },
         index=scores.days,
     )
@@ -597,7 +666,11 @@ def _trend_frame(scores: _Scores, window_days: int, baseline_days: int) -> pd.Da
 
 @dataclass(frozen=True, slots=True)
 class ChangeResult:
-    """How discomfort moved from the baseline to the latest 7-day mean."""
+    """How discomfort moved from the starting level (baseline) to the latest 7-day mean.
+
+    ``days_with_data`` counts the days with a score in the period looked at;
+    ``baseline_days`` is how many first days with a score make up the starting level.
+    """
 
     enough: bool
     baseline: float
@@ -609,6 +682,7 @@ class ChangeResult:
     important_rise: bool
     rule: ImportantChangeRule
     reason: str = ""
+    baseline_days: int = BASELINE_DAYS
 
     @property
     def flag(self) -> str:
@@ -636,9 +710,14 @@ class ChangeResult:
                 else f"{abs(self.change_points):.1f} points"
             )
             move = f"{direction} {amount} ({abs(self.change_points):.1f} points)"
+        first = (
+            "your first day with a score"
+            if self.baseline_days == 1
+            else f"your first {self.baseline_days} days with a score"
+        )
         text = (
-            f"Your {ROLLING_DAYS}-day average discomfort went from {self.baseline:.1f} "
-            f"to {self.current:.1f}, {move}"
+            f"Your discomfort went from a starting level of {self.baseline:.1f} (the average "
+            f"of {first}) to a {ROLLING_DAYS}-day average of {self.current:.1f}, {move}"
         )
         if self.important_fall:
             fall = self.baseline - self.current
@@ -662,15 +741,38 @@ def important_change(
 ) -> ChangeResult:
     """Compare the latest rolling mean of ``trend`` with its baseline under ``rule``.
 
-    Needs the baseline days plus at least ``min_days_after`` more days with a score;
-    otherwise the result says "not enough data yet" and how many days are still missing.
+    Needs a complete baseline (``baseline_days`` days with a score) and at least
+    ``min_days_after`` days with a score in ``trend`` after those; otherwise the result says
+    "not enough data yet" and how many days are still missing. A trend without the
+    ``baseline_days``/``after_baseline`` columns is taken to start at the first score.
     """
     if len(trend) == 0:
-        return _change(np.zeros(0), np.zeros(0), math.nan, rule, baseline_days, min_days_after)
+        return _change(
+            np.zeros(0),
+            np.zeros(0),
+            math.nan,
+            0,
+            np.zeros(0, dtype=bool),
+            rule,
+            baseline_days,
+            min_days_after,
+        )
+    daily = trend["daily"].to_numpy(dtype="float64")
+    if "baseline_days" in trend and "after_baseline" in trend:
+        baseline_count = int(trend["baseline_days"].iloc[0])
+        after = trend["after_baseline"].to_numpy(dtype=bool)
+    else:
+        with_data = np.flatnonzero(~np.isnan(daily))
+        baseline_count = min(len(with_data), baseline_days)
+        after = np.zeros(len(daily), dtype=bool)
+        if len(with_data) > baseline_days:
+            after[with_data[baseline_days] :] = True
     return _change(
-        trend["daily"].to_numpy(dtype="float64"),
+        daily,
         trend["rolling"].to_numpy(dtype="float64"),
         float(trend["baseline"].iloc[0]),
+        baseline_count,
+        after,
         rule,
         baseline_days,
         min_days_after,
@@ -681,22 +783,37 @@ def _change(
     daily: np.ndarray,
     rolling: np.ndarray,
     baseline: float,
+    baseline_count: int,
+    after_baseline: np.ndarray,
     rule: ImportantChangeRule,
     baseline_days: int,
     min_days_after: int,
 ) -> ChangeResult:
-    with_data = np.flatnonzero(~np.isnan(daily))
+    """The change from ``baseline`` (averaging ``baseline_count`` days) to the last rolling
+    mean; ``after_baseline`` marks the days that come after a complete baseline."""
+    has_score = ~np.isnan(daily)
+    with_data = np.flatnonzero(has_score)
     count = len(with_data)
-    needed = baseline_days + min_days_after
-    if count < needed:
-        missing = needed - count
-        reason = (
-            f"Not enough data yet to judge a change: {count} day"
-            f"{'' if count == 1 else 's'} with a score so far; {missing} more "
-            f"day{'' if missing == 1 else 's'} with a score will do."
-        )
+    after = int((has_score & after_baseline).sum())
+    if baseline_count < baseline_days or after < min_days_after:
+        if baseline_count < baseline_days:
+            missing = baseline_days + min_days_after - baseline_count
+            reason = (
+                f"Not enough data yet to judge a change: {_plural(baseline_count, 'day')} "
+                f"with a score so far; {missing} more {_plural_word(missing, 'day')} with a "
+                "score will do."
+            )
+        else:
+            missing = min_days_after - after
+            reason = (
+                f"Not enough data yet to judge a change in this period: "
+                f"{_plural(after, 'day')} with a score after your first {baseline_days}; "
+                f"{missing} more {_plural_word(missing, 'day')} with a score will do."
+            )
         nan = math.nan
-        return ChangeResult(False, nan, nan, nan, nan, count, False, False, rule, reason)
+        return ChangeResult(
+            False, nan, nan, nan, nan, count, False, False, rule, reason, baseline_days
+        )
     current = float(rolling[with_data[-1]])
     change = current - baseline
     percent = change / baseline * 100 if baseline > 0 else math.nan
@@ -710,6 +827,8 @@ def _change(
         rule.is_important_fall(baseline, current),
         rule.is_important_rise(baseline, current),
         rule,
+        "",
+        baseline_days,
     )
 
 
@@ -1232,7 +1351,11 @@ def daily_table(trend: pd.DataFrame, daily_adherence: pd.DataFrame) -> pd.DataFr
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {_plural_word(count, word)}"
+
+
+def _plural_word(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
 
 
 def summary_sentences(
@@ -1266,7 +1389,7 @@ def summary_sentences(
     if done and finished.any():
         weights = done_by_day[finished]
         mean_completion = float((completion[finished] * weights).sum() / weights.sum()) * 100
-        text += f" On average you finished {mean_completion:.0f} % of each session you started."
+        text += f" On average you finished {mean_completion:.0f} % of each session you did."
     sentences.append(text)
     sentences.append(change.sentence())
     if assoc is not None:
@@ -1285,7 +1408,7 @@ def trainer_overview(
     rule: ImportantChangeRule = IMPORTANT_CHANGE,
 ) -> pd.DataFrame:
     """One row a person: last session, adherence over the last ``weeks`` weeks up to
-    ``today``, the change in discomfort from baseline and its flag.
+    ``today``, the change in discomfort from the starting level (baseline) and its flag.
 
     ``people`` maps person ids to names (or is a list of objects with ``id`` and ``name``);
     ``planned_by_person`` maps a person id to what :func:`planned_sessions` accepts. The
@@ -1387,22 +1510,31 @@ def _planned_count(planned: Any, start: int, end: int) -> int:
     """Sessions planned from day number ``start`` to ``end`` (both included)."""
     if isinstance(planned, pd.Series | Mapping):
         return int(_planned_on(planned, _day_range(_stamp(start), _stamp(end))).sum())
-    weekdays = np.bincount(_weekdays(start, end - start + 1), minlength=7)
-    return int((weekdays * _per_weekday(planned)).sum())
+    total = 0
+    for from_day, per_weekday in _per_weekday(planned).items():
+        first = start if from_day is None else max(start, from_day)
+        if first <= end:
+            weekdays = np.bincount(_weekdays(first, end - first + 1), minlength=7)
+            total += int((weekdays * per_weekday).sum())
+    return total
 
 
 def _overall_change(
     day_numbers: np.ndarray, scores: np.ndarray, rule: ImportantChangeRule
 ) -> ChangeResult:
     """:func:`important_change` of the trend over all of these scores."""
+    baseline = _Baseline.of(day_numbers, scores, BASELINE_DAYS)
     if len(day_numbers) == 0:
-        return _change(np.zeros(0), np.zeros(0), math.nan, rule, BASELINE_DAYS, MIN_DAYS_PER_GROUP)
-    days = _day_range(_stamp(day_numbers.min()), _stamp(day_numbers.max()))
+        days = pd.DatetimeIndex([], dtype="datetime64[us]", name="day")
+    else:
+        days = _day_range(_stamp(day_numbers.min()), _stamp(day_numbers.max()))
     trend = _Scores.from_days(days, day_numbers, scores)
     return _change(
         trend.daily,
-        trend.rolling(ROLLING_DAYS),
-        trend.baseline(BASELINE_DAYS),
+        trend.rolling(ROLLING_DAYS) if len(days) else np.zeros(0),
+        baseline.level,
+        baseline.days,
+        baseline.after(trend.day_numbers(), BASELINE_DAYS),
         rule,
         BASELINE_DAYS,
         MIN_DAYS_PER_GROUP,
@@ -1496,12 +1628,15 @@ def person_reports(
             daily = _Daily.from_days(days, _planned_on(plan, days), s_days[:0], np.zeros(0))
         if mine_c.stop > mine_c.start:
             person_checkins = checkin_columns.take(mine_c)
-            scores = _numbers_scored(c_days, person_checkins.scores, start, end_day)
+            all_scores = _numbers_scored(c_days, person_checkins.scores)
+            baseline = _Baseline.of(*all_scores, BASELINE_DAYS)
+            scores = _numbers_scored(*all_scores, start, end_day)
             trend_scores = _Scores.from_days(days, *scores)
         else:
             person_checkins = None
+            baseline = _Baseline.of(c_days[:0], np.zeros(0), BASELINE_DAYS)
             trend_scores = _Scores.from_days(days, c_days[:0], np.zeros(0))
-        trend = _trend_frame(trend_scores, ROLLING_DAYS, BASELINE_DAYS)
+        trend = _trend_frame(trend_scores, ROLLING_DAYS, baseline, BASELINE_DAYS)
         change = important_change(trend, rule)
         association_result = _association(
             daily, trend_scores, MIN_DAYS_PER_GROUP, HIGH_ADHERENCE_SHARE
@@ -1552,11 +1687,14 @@ def person_reports(
 
 
 def _numbers_scored(
-    day_numbers: np.ndarray, scores: np.ndarray, start: Any, end: Any
+    day_numbers: np.ndarray, scores: np.ndarray, start: Any = None, end: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Day numbers and scores of the check-ins with a score from ``start`` to ``end``."""
+    """Day numbers and scores of the check-ins with a score (from ``start`` to ``end``)."""
     keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
-    keep = keep & (day_numbers >= _day_number(start)) & (day_numbers <= _day_number(end))
+    if start is not None:
+        keep = keep & (day_numbers >= _day_number(start))
+    if end is not None:
+        keep = keep & (day_numbers <= _day_number(end))
     return day_numbers[keep], scores[keep]
 
 

@@ -27,7 +27,8 @@ from backcare.analysis import (
     t_quantile_975,
     trainer_overview,
 )
-from backcare.routine import Schedule, ScheduleKind
+from backcare.routine import Schedule, ScheduleKind, evening_session
+from backcare.store import SavedRoutine
 
 TZ = dt.timezone(dt.timedelta(hours=2))
 MONDAY = dt.date(2024, 4, 1)
@@ -147,6 +148,42 @@ def test_planned_sessions_follow_the_schedule() -> None:
     assert by_day.tolist() == [0, 0, 3, 0, 0, 0, 0]
 
 
+def _saved(catalog, saved_on: int, hour: int = 20) -> SavedRoutine:
+    """An every-evening routine saved at ``hour`` on day number ``saved_on``."""
+    return SavedRoutine(1, "Evening session", evening_session(catalog), at(day(saved_on), hour))
+
+
+def test_a_saved_routine_plans_sessions_from_the_day_it_was_saved(catalog) -> None:
+    saved = _saved(catalog, 3)
+    assert planned_sessions(saved, day(0), day(6)).tolist() == [0, 0, 0, 1, 1, 1, 1]
+    # late in the evening on its own clock still counts for that day
+    assert planned_sessions(_saved(catalog, 3, hour=23), day(3), day(3)).tolist() == [1]
+    assert planned_sessions(_saved(catalog, 9), day(0), day(6)).sum() == 0  # saved later
+    assert planned_sessions(_saved(catalog, -5), day(0), day(6)).sum() == 7  # saved before
+    # a plain schedule or routine (no saved_at) still plans every day
+    assert planned_sessions(saved.routine, day(0), day(6)).sum() == 7
+    assert planned_sessions(Schedule(), day(0), day(6)).sum() == 7
+    # several plans add up, each from its own first day
+    both = planned_sessions([saved, _saved(catalog, 5), Schedule()], day(0), day(6))
+    assert both.tolist() == [1, 1, 1, 2, 2, 3, 3]
+    daily = adherence(sessions({4: 1.0}), [saved], day(0), day(6))
+    assert daily["planned"].sum() == 4 and daily["share"].iloc[4] == 1.0
+    assert daily["share"].iloc[:3].isna().all()  # nothing planned yet, not a miss
+
+
+def test_saved_today_after_weeks_of_checkins_plans_only_today(catalog) -> None:
+    """A routine saved on the last of 20 days of check-ins plans one session, not 20."""
+    scores = checkins(dict.fromkeys(range(20), 5.0))
+    done_today = sessions({19: 1.0})
+    plan = [_saved(catalog, 19), _saved(catalog, 19)]
+    daily = adherence(done_today, plan, day(0), day(19))
+    assert daily["planned"].sum() == 2
+    words = summary_sentences(daily, important_change(discomfort_trend(scores)))
+    assert words[0].startswith("In the period shown you did 1 of 2 planned sessions (50 %).")
+    overview = trainer_overview({1: "Ana"}, scores, done_today, {1: plan}, today=day(19))
+    assert overview.loc[0, "planned_4w"] == 2 and overview.loc[0, "done_4w"] == 1
+
+
 def test_adherence_daily_and_weekly() -> None:
     done = sessions({0: 1.0, 1: 0.5})
     extra = sessions({3: 1.0, 7: 0.8}, first_id=10)
@@ -206,6 +243,33 @@ def test_trend_baseline_uses_first_days_with_data_and_gaps_are_not_zero() -> Non
     assert trend["rolling"].iloc[20] == pytest.approx(1.0)
 
 
+def test_baseline_is_the_starting_level_whatever_the_period() -> None:
+    scores = checkins(two_levels(6.0, 3.0, 28))
+    whole = discomfort_trend(scores)
+    later = discomfort_trend(scores, day(14), day(27))
+    assert len(later) == 14
+    assert later["baseline"].iloc[0] == pytest.approx(6.0)  # the first week, not day 14 on
+    assert later["change_points"].iloc[-1] == pytest.approx(-3.0)
+    assert later["after_baseline"].all() and later["baseline_days"].iloc[0] == 7
+    change, overall = important_change(later), important_change(whole)
+    assert change.enough and change.important_fall
+    assert (change.baseline, change.current) == (overall.baseline, overall.current)
+    # the period may start inside the first week: only the days after it count as "after"
+    middle = discomfort_trend(scores, day(3), day(12))
+    assert middle["baseline"].iloc[0] == pytest.approx(6.0)
+    assert middle["after_baseline"].tolist() == [False] * 4 + [True] * 6
+    assert important_change(middle).enough
+
+
+def test_a_short_period_after_the_first_week_needs_its_own_days() -> None:
+    scores = checkins(two_levels(6.0, 3.0, 28))
+    change = important_change(discomfort_trend(scores, day(26), day(27)))
+    assert not change.enough
+    assert "2 days with a score after your first 7; 1 more day" in change.sentence()
+    early = important_change(discomfort_trend(checkins(dict.fromkeys(range(4), 5.0)), day(0)))
+    assert "4 days with a score so far; 6 more days" in early.sentence()
+
+
 def test_trend_of_nothing_is_empty() -> None:
     trend = discomfort_trend(checkins({}))
     assert trend.empty
@@ -259,9 +323,13 @@ def test_summary_matches_the_example_shape() -> None:
     daily = adherence(done, plan, day(0), day(27))
     trend = discomfort_trend(checkins(two_levels(5.6, 3.4, 28)))
     words = summary_sentences(daily, important_change(trend), period="In the last 4 weeks")
-    assert words[0].startswith("In the last 4 weeks you did 18 of 28 planned sessions (64 %).")
+    assert words[0] == (
+        "In the last 4 weeks you did 18 of 28 planned sessions (64 %). "
+        "On average you finished 100 % of each session you did."
+    )
     assert words[1] == (
-        "Your 7-day average discomfort went from 5.6 to 3.4, down 39 % (2.2 points): "
+        "Your discomfort went from a starting level of 5.6 (the average of your first 7 days "
+        "with a score) to a 7-day average of 3.4, down 39 % (2.2 points): "
         "above the 30 % mark for a change that matters."
     )
     empty = summary_sentences(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -58,3 +60,39 @@ def test_person_reports_skip_people_without_any_entry(demo_frames) -> None:
     end = analysis.day_of(checkins["at"]).max()
     reports = analysis.person_reports(checkins, sessions, steps, {**plans, 999: None}, end)
     assert 999 not in reports and set(reports) == set(plans)
+
+
+def test_person_reports_plan_from_the_day_a_routine_was_saved(demo_frames) -> None:
+    """A routine saved three weeks into the log plans nothing before that day, in the
+    per-person report, the single-person functions and the trainer overview alike; and the
+    change is measured from the same starting level everywhere."""
+    (checkins, sessions, steps), plans = demo_frames
+    end = analysis.day_of(checkins["at"]).max()
+    later = {}
+    for person_id, saved in plans.items():
+        c = checkins[checkins["person_id"] == person_id]
+        s = sessions[sessions["person_id"] == person_id]
+        saved_on = analysis.first_activity_day(s, c) + pd.Timedelta(days=21, hours=20)
+        later[person_id] = [dataclasses.replace(r, saved_at=saved_on) for r in saved]
+    reports = analysis.person_reports(checkins, sessions, steps, later, end)
+    overview = analysis.trainer_overview(
+        {pid: f"person {pid}" for pid in later}, checkins, sessions, later, end
+    ).set_index("person_id")
+    for person_id, plan in later.items():
+        c = checkins[checkins["person_id"] == person_id]
+        s = sessions[sessions["person_id"] == person_id]
+        report = reports[person_id]
+        daily = analysis.adherence(s, plan, report.start, end)
+        pd.testing.assert_frame_equal(report.daily, daily, check_exact=True)
+        assert daily["planned"].iloc[:21].sum() == 0 and daily["planned"].iloc[21:].sum() > 0
+        assert (
+            report.daily["planned"].sum()
+            < analysis.adherence(s, plans[person_id], report.start, end)["planned"].sum()
+        )
+        last_4w = daily.loc[end - pd.Timedelta(days=27) :, "planned"].sum()
+        assert overview.loc[person_id, "planned_4w"] == last_4w
+        # a later period keeps the starting level of the first week
+        window = analysis.discomfort_trend(c, end - pd.Timedelta(days=27), end)
+        assert window["baseline"].iloc[0] == report.trend["baseline"].iloc[0]
+        assert overview.loc[person_id, "baseline"] == report.change.baseline
+        assert analysis.important_change(window).current == report.change.current
