@@ -8,6 +8,10 @@ a chart by rendering it to PNG (:meth:`to_png`) into one image widget, so changi
 person or the dates replaces the picture in place instead of stacking new outputs.
 
 Nothing here touches ``rcParams``: every style is passed to the artist that uses it.
+Text that can carry what a user typed (titles with a person's name, group names) is drawn
+with ``parse_math=False``, so a ``$`` in a name is shown as it is instead of going to
+matplotlib's math parser (where a name such as ``Di $a_$ E`` would stop the
+drawing with an error).
 
 * :class:`ProgressFigure`: discomfort (daily points, 7-day line, baseline, the band of a
   change that matters) above adherence (sessions done as daily bars, planned as a step line),
@@ -99,7 +103,7 @@ class ProgressFigure(_Chart):
             [], [], color=_LINE, linewidth=2.2, zorder=4, label=f"{ROLLING_DAYS}-day mean"
         )
         (self.baseline_line,) = ax.plot(
-            [], [], color=_BASELINE, linestyle="--", linewidth=1.2, zorder=2, label="baseline"
+            [], [], color=_BASELINE, linestyle="--", linewidth=1.2, zorder=2, label="starting level"
         )
         ax.set_ylim(-0.3, 10.3)
         ax.set_yticks(range(0, 11, 2))
@@ -121,7 +125,7 @@ class ProgressFigure(_Chart):
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         bars.xaxis.set_major_locator(locator)
         bars.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        self.title = self.figure.suptitle("", fontsize=11)
+        self.title = self.figure.suptitle("", fontsize=11, parse_math=False)
 
     def update(
         self,
@@ -216,7 +220,7 @@ class CalendarHeatmap(_Chart):
             side.set_visible(False)
         self.colorbar = self.figure.colorbar(self.image, ax=self.ax, fraction=0.03, pad=0.01)
         self.colorbar.set_label("sessions", fontsize=8)
-        self.title = self.ax.set_title("", fontsize=10, loc="left")
+        self.title = self.ax.set_title("", fontsize=10, loc="left", parse_math=False)
         self.grid = np.full((7, 1), np.nan)
 
     def update(
@@ -251,7 +255,7 @@ class CalendarHeatmap(_Chart):
             if column == 0 or monday.day <= 7:  # the first week of each month
                 ticks.append(column)
                 labels.append(monday.strftime("%d %b"))
-        self.ax.set_xticks(ticks, labels)
+        self.ax.set_xticks(ticks, labels, parse_math=False)
         self.title.set_text(title)
 
 
@@ -268,15 +272,16 @@ class GroupAdherenceChart(_Chart):
         self.ax = self.figure.subplots()
         positions = np.arange(len(self.group_ids))
         self.bars = self.ax.barh(positions, np.zeros(len(positions)), color=_DONE, height=0.6)
-        self.ax.set_yticks(positions, [name for _, name in groups], fontsize=9)
+        self.ax.set_yticks(positions, [name for _, name in groups], fontsize=9, parse_math=False)
         self.ax.invert_yaxis()
         self.ax.set_xlim(0, 1.0)
         self.ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}".replace("%", " %"))
         self.ax.set_xlabel("share of planned exercise steps done", fontsize=9)
         self.labels = [
-            self.ax.text(0.01, y, "", va="center", fontsize=8, color="#222222") for y in positions
+            self.ax.text(0.01, y, "", va="center", fontsize=8, color="#222222", parse_math=False)
+            for y in positions
         ]
-        self.title = self.ax.set_title("", fontsize=10, loc="left")
+        self.title = self.ax.set_title("", fontsize=10, loc="left", parse_math=False)
 
     def update(self, per_group: pd.DataFrame, *, title: str = "Adherence by group") -> None:
         """Show ``per_group`` (from :func:`analysis.by_group`)."""

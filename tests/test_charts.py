@@ -154,3 +154,20 @@ def test_no_global_matplotlib_state_changed() -> None:
         import matplotlib.pyplot as plt
 
         assert chart.figure not in [plt.figure(n) for n in plt.get_fignums()]
+
+
+@pytest.mark.parametrize("text", [r"Ann $\frac$ B", r"Cy $\sqrt{$ D", r"Di $a_$ E"])
+def test_user_text_is_drawn_as_it_is_not_as_mathematics(text: str) -> None:
+    """A ``$`` in a name or a group name never reaches matplotlib's math parser."""
+    chart = ProgressFigure()
+    trend, daily, end = _inputs(14, 5.0, 2)
+    chart.update(trend, daily, title=f"{text}: 06 May 2024", start=START, end=end)
+    assert chart.to_png().startswith(b"\x89PNG")
+    assert chart.title.get_text().startswith(text)
+    groups = GroupAdherenceChart([("mine", text), ("deep_core", "Deep core")])
+    groups.update(pd.DataFrame(), title=text)
+    assert groups.to_png().startswith(b"\x89PNG")
+    assert [label.get_text() for label in groups.ax.get_yticklabels()] == [text, "Deep core"]
+    calendar = CalendarHeatmap()
+    calendar.update(daily, title=text)
+    assert calendar.to_png().startswith(b"\x89PNG")
