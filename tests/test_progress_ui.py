@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from backcare.routine import evening_session
 from backcare.store import Store
-from backcare.ui.progress import ProgressApp
+from backcare.ui.progress import ProgressApp, ProgressModel
 
 TZ = dt.UTC
 TODAY = dt.date(2024, 6, 30)
 
 
 def _user_store(path: Path, catalog, name: str = "Kim", days: int = 20) -> Store:
-    store = Store(path)
+    """A log of ``days`` days up to TODAY, its routine saved the day before the first."""
+    first = TODAY - dt.timedelta(days=days - 1)
+    store = Store(":memory:")
+    _fill(store, catalog, name, first, days)
+    # the store stamps a routine with the clock when it is saved: move that stamp back to
+    # the day before the log starts, through an export and an import like a real move
+    document = json.loads(store.export_json())
+    store.close()
+    saved_at = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(12), TZ)
+    for record in document["routines"]:
+        record["saved_at"] = saved_at.isoformat()
+    mine = Store(path)
+    report = mine.import_bytes(json.dumps(document).encode("utf-8"), "log.json")
+    assert not report.rejected
+    return mine
+
+
+def _fill(store: Store, catalog, name: str, first: dt.date, days: int) -> None:
     person = store.add_person(name)
     routine = evening_session(catalog, ["deep_core"])
     store.save_routine(person.id, routine)
-    first = TODAY - dt.timedelta(days=days - 1)
     for n in range(days):
         day = first + dt.timedelta(days=n)
         store.add_checkin(
@@ -34,7 +51,6 @@ def _user_store(path: Path, catalog, name: str = "Kim", days: int = 20) -> Store
                 if step.kind.is_work:
                     store.record_step(sid, step.index, "done", step.seconds, at=day)
             store.finish_session(sid, "completed", at=dt.datetime.combine(day, dt.time(17, 5), TZ))
-    return store
 
 
 def test_empty_store_shows_demo_and_leaves_the_store_alone(data_dir: Path) -> None:
@@ -86,7 +102,9 @@ def test_user_data_replaces_the_demo_after_refresh(data_dir: Path, catalog) -> N
     assert app.messages.kind == "success"
     assert "Kim" in app.summary.value
     assert "In the last 4 weeks you did 10 of 20 planned sessions (50 %)." in app.summary.value
-    assert "went from 7.0 to 3.0" in app.summary.value
+    assert "finished 100 % of each session you did." in app.summary.value
+    assert "went from a starting level of 7.0" in app.summary.value
+    assert "to a 7-day average of 3.0" in app.summary.value
     assert "change that matters" in app.summary.value
 
 
@@ -146,3 +164,74 @@ def test_a_period_of_my_own_choosing(data_dir: Path, catalog) -> None:
     app.end_picker.value = TODAY - dt.timedelta(days=12)  # before the first day
     assert app.messages.kind == "error" and "must not come after" in app.messages.text
     assert app.report.start.date() == TODAY - dt.timedelta(days=9)  # nothing changed
+
+
+def test_a_routine_saved_today_plans_nothing_before_today(data_dir: Path, catalog) -> None:
+    """20 days of check-ins, then a routine saved and done today: 1 of 1 planned, not 1 of 21."""
+    today = dt.date.today()
+    store = Store(data_dir / "mine.sqlite3")
+    person = store.add_person("Lee")
+    for n in range(20, 0, -1):
+        at = dt.datetime.combine(today - dt.timedelta(days=n), dt.time(12)).astimezone()
+        store.add_checkin(person.id, 5, at=at)
+    routine = evening_session(catalog, ["deep_core"])
+    store.save_routine(person.id, routine)
+    session = store.start_session(person.id, routine, catalog)
+    store.record_step(session, next(s.index for s in routine.steps(catalog) if s.kind.is_work))
+    app = ProgressApp(store=store)
+    assert app.report.daily["planned"].sum() == 1
+    assert app.report.daily["planned"].iloc[-1] == 1
+    assert "you did 1 of 1 planned session (100 %)." in app.summary.value
+    assert "1 of 1 (100 %)" in app.overview_html.value
+
+
+def test_summary_and_overview_share_the_starting_level(data_dir: Path) -> None:
+    app = ProgressApp()
+    alex = next(value for label, value in app.picker.options if label == "Alex")
+    app.picker.value = alex
+    assert app.range_picker.value == "4w"
+    overview = app.model.overview().set_index("person_id")
+    change = app.report.change
+    assert change.baseline == pytest.approx(overview.loc[alex, "baseline"])
+    assert change.current == pytest.approx(overview.loc[alex, "current"])
+    assert app.report.trend["baseline"].iloc[0] == pytest.approx(change.baseline)
+    assert f"starting level of {change.baseline:.1f}" in app.summary.value
+    assert f"{change.change_points:+.1f} points" in app.overview_html.value
+    assert "change from the starting level" in app.overview_html.value
+
+
+def test_a_name_with_dollar_signs_is_drawn_as_it_is(data_dir: Path, catalog) -> None:
+    name = r"Ann $\frac$ B"
+    app = ProgressApp(store=_user_store(data_dir / "log.sqlite3", catalog, name=name), today=TODAY)
+    assert app.messages.kind != "error", app.messages.text
+    assert app.progress_chart.title.get_text().startswith(name)
+    assert bytes(app.progress_image.value).startswith(b"\x89PNG")
+    assert name in app.summary.value and name in app.overview_html.value
+
+
+def test_an_error_in_the_first_draw_shows_in_the_widget(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: ProgressModel) -> None:
+        raise RuntimeError("the figure could not be drawn")
+
+    monkeypatch.setattr(ProgressModel, "report", broken)
+    app = ProgressApp()
+    assert app.messages.kind == "error"
+    assert "the figure could not be drawn" in app.messages.text
+
+
+def test_a_damaged_data_file_shows_the_demo_and_says_why(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    damaged = data_dir / "backcare.sqlite3"
+    damaged.write_bytes(b"this is not a backcare log " * 50)
+    app = ProgressApp()
+    assert app.is_demo and app.user_store is None
+    assert app.messages.kind == "error"
+    assert str(damaged) in app.messages.text and "demo" in app.messages.text
+    assert "could not be opened" in app.banner.value
+    assert "empty so far" not in app.banner.value
+    app.range_picker.value = "all"
+    app.refresh_button.click()
+    assert app.messages.kind == "error" and str(damaged) in app.messages.text
+    assert damaged.read_bytes() == b"this is not a backcare log " * 50

@@ -112,6 +112,8 @@ class ProgressModel(traitlets.HasTraits):
         return pd.Timestamp(self._today)
 
     def _plan(self, person_id: int) -> list[Any]:
+        """The person's saved routines; each plans sessions from the day it was saved on
+        (:func:`analysis.planned_sessions` reads ``saved_at``)."""
         return self.store.routines(person_id, self.catalog)
 
     def report(self) -> ProgressReport:
@@ -136,7 +138,8 @@ class ProgressModel(traitlets.HasTraits):
         in_range_c = mine_c.loc[analysis.day_of(mine_c["at"]).between(start, end)]
         in_range_s = mine_s.loc[analysis.day_of(mine_s["started_at"]).between(start, end)]
         in_range_st = mine_st.loc[mine_st["session_id"].isin(in_range_s["session_id"])]
-        trend = analysis.discomfort_trend(in_range_c, start, end)
+        # all of the person's scores: the baseline is their starting level, whatever the period
+        trend = analysis.discomfort_trend(mine_c, start, end)
         daily = analysis.adherence(in_range_s, plan, start, end)
         weekly = analysis.adherence(in_range_s, plan, start, end, by="week")
         change = analysis.important_change(trend, self.rule)
@@ -198,7 +201,9 @@ def _overview_html(frame: pd.DataFrame) -> str:
     return (
         '<table class="backcare-table backcare-progress-overview-table">'
         "<tr><th>person</th><th>last session</th><th>sessions, last 4 weeks</th>"
-        "<th>discomfort change from baseline</th><th>flag</th></tr>" + "".join(rows) + "</table>"
+        "<th>discomfort change from the starting level</th><th>flag</th></tr>"
+        + "".join(rows)
+        + "</table>"
     )
 
 
@@ -217,10 +222,15 @@ class ProgressApp(widgets.VBox):
         self._today = today
         self.catalog = open_catalog(self.messages, catalog)
         self.user_store: Store | None = None
+        self._store_problem = ""
         try:
             self.user_store = store if store is not None else Store()
         except StoreOpenError as exc:
-            self.messages.error(str(exc))
+            # unlike the other pages (ui.common.open_store) this one needs no scratch store:
+            # it shows the demo, and the reason stays on screen (see _show_store_problem)
+            self._store_problem = (
+                f"{exc} Until then this page shows the demo data; nothing is written to your file."
+            )
 
         # charts: each drawn once, re-rendered into its own image widget
         self.progress_chart = ProgressFigure()
@@ -277,9 +287,20 @@ class ProgressApp(widgets.VBox):
         )
         self.add_class("backcare-progress")
         self.refresh_button.on_click(self.messages.guard(self._on_refresh))
-        self._attach_source()
+        # an error while drawing for the first time is shown here instead of failing the cell
+        self.messages.guard(self._attach_source)()
+        self._show_store_problem()
 
     # -- data source ----------------------------------------------------------------------
+    def _show_store_problem(self) -> None:
+        """Say why the user's own data file is not shown (beside any other error)."""
+        problem = self._store_problem
+        if not problem or problem in self.messages.text:
+            return
+        if self.messages.kind == "error":
+            problem = f"{problem} Also: {self.messages.text}"
+        self.messages.error(problem)
+
     @property
     def is_demo(self) -> bool:
         return self.model is not None and self.model.store.is_demo
@@ -326,13 +347,17 @@ class ProgressApp(widgets.VBox):
             names=["person_id", "range_key", "start_date", "end_date"],
         )
         if store.is_demo:
+            why = (
+                "Your own data file could not be opened (the reason is shown below)."
+                if self.user_store is None
+                else "Your own log is empty so far; once you log check-ins or sessions, press "
+                "<i>Refresh</i> to see yours."
+            )
             self.banner.value = (
                 '<div class="backcare-demo-label" style="background:#fff4e5;'
                 'border-left:4px solid #ed6c02;padding:6px 10px;margin:4px 0;">'
                 "<b>Demo data.</b> These people and numbers are made up, to show what the "
-                "dashboard does. Your own log is empty so far; once you log check-ins or "
-                "sessions, press <i>Refresh</i> to see yours. The demo is never added to your "
-                "data.</div>"
+                f"dashboard does. {why} The demo is never added to your data.</div>"
             )
         else:
             self.banner.value = ""
