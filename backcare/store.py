@@ -1134,6 +1134,13 @@ class Store:
             )
             return int(cur.lastrowid or 0)
 
+    def last_discomfort(self, person_id: int | None) -> int | None:
+        """The score of a person's latest check-in (by its time), or ``None``."""
+        if person_id is None:
+            return None
+        frame = self.checkins_frame(person_id)
+        return None if frame.empty else int(frame["discomfort"].iloc[-1])
+
     def checkins_frame(self, person_id: int | None = None) -> pd.DataFrame:
         """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent)."""
         sql = (

@@ -487,3 +487,36 @@ def test_without_an_event_loop_the_view_says_so(store: Store, catalog: Catalog) 
     assert app.timer.state is TimerState.RUNNING
     assert app.driver.task is None
     assert "event loop" in app.messages.text
+
+
+def _stop_after_a_step(app: SessionApp, clock: FakeClock) -> None:
+    app.start_button.click()
+    clock.now += 5 + 60
+    app.refresh()
+    app.stop_button.click()
+
+
+def test_after_session_score_must_be_chosen_when_there_is_none_yet(
+    app: SessionApp, store: Store, clock: FakeClock
+) -> None:
+    _stop_after_a_step(app, clock)
+    assert app.after_save.disabled  # an untouched 0 is not "no pain"
+    app.after_save.click()  # a click that reaches the kernel anyway
+    assert app.messages.kind == "error" and "score first" in app.messages.text
+    assert store.checkins_frame().empty
+    app.after_no_pain.click()
+    assert not app.after_save.disabled
+    app.after_save.click()
+    assert list(store.checkins_frame()["discomfort"]) == [0]
+
+
+def test_after_session_score_starts_at_the_last_one(
+    app: SessionApp, store: Store, clock: FakeClock
+) -> None:
+    _stop_after_a_step(app, clock)
+    app.after_discomfort.value = 6
+    app.after_save.click()
+    _stop_after_a_step(app, clock)  # a second session
+    assert app.after_discomfort.value == 6 and not app.after_save.disabled
+    app.after_save.click()
+    assert list(store.checkins_frame()["discomfort"]) == [6, 6]

@@ -130,10 +130,7 @@ class CheckInLog(traitlets.HasTraits):
 
     def last_score(self, person_id: int | None) -> int | None:
         """The discomfort of a person's latest check-in (by its time), or None."""
-        if person_id is None:
-            return None
-        frame = self.store.checkins_frame(person_id)
-        return None if frame.empty else int(frame["discomfort"].iloc[-1])
+        return self.store.last_discomfort(person_id)
 
     def recent(self, person_id: int | None, limit: int = RECENT_ROWS) -> pd.DataFrame:
         """A person's latest check-ins, newest first."""

@@ -306,8 +306,22 @@ class SessionApp(widgets.VBox):
         self.hurt_checks: dict[str, widgets.Checkbox] = {}
         self.after_save = widgets.Button(description="Save check-in", button_style="primary")
         self.after_save.add_class("backcare-after-save")
+        # With no earlier score the slider's 0 means "not scored yet", not "no pain".
+        self.after_unset = widgets.HTML(
+            "<i>Move the slider to your score, or press <b>No pain (0)</b>.</i>"
+        )
+        self.after_no_pain = widgets.Button(description="No pain (0)")
+        self.after_no_pain.add_class("backcare-after-no-pain")
+        self._after_scored = False
+        self._showing_score = False  # True while the app itself moves the slider
         self.after_panel = widgets.VBox(
-            [self.after_title, self.after_discomfort, self.hurt_box, self.after_save],
+            [
+                self.after_title,
+                self.after_discomfort,
+                widgets.HBox([self.after_unset, self.after_no_pain]),
+                self.hurt_box,
+                self.after_save,
+            ],
             layout=widgets.Layout(display="none"),
         )
         self.after_panel.add_class("backcare-after")
@@ -365,6 +379,8 @@ class SessionApp(widgets.VBox):
         self.done_button.on_click(guard(lambda _: self._act("done")))
         self.stop_button.on_click(guard(lambda _: self.stop()))
         self.after_save.on_click(guard(lambda _: self.save_checkin()))
+        self.after_no_pain.on_click(guard(lambda _: self._show_after_score(0, scored=True)))
+        self.after_discomfort.observe(self._on_after_slider, names="value")
         self.routine_choice.observe(guard(self._on_routine), names="value")
         self.person_picker.observe(guard(lambda _: self._refresh_routines()), names="person_id")
 
@@ -625,18 +641,34 @@ class SessionApp(widgets.VBox):
             widgets.HTML("Did any exercise hurt? (optional)"),
             *checks.values(),
         ]
-        self.after_discomfort.value = 0
-        self.after_save.disabled = False
+        last = self.store.last_discomfort(self.recorder.person_id)
+        self._show_after_score(last or 0, scored=last is not None)  # starts at the last score
         self.after_panel.layout.display = None
+
+    def _on_after_slider(self, _change: dict[str, Any]) -> None:
+        if not self._showing_score:  # the user moved it
+            self._show_after_score(self.after_discomfort.value, scored=True)
+
+    def _show_after_score(self, score: int, *, scored: bool) -> None:
+        """Show ``score``; Save waits until a score is chosen (0 untouched is not "no pain")."""
+        self._showing_score = True
+        try:
+            self.after_discomfort.value = score
+        finally:
+            self._showing_score = False
+        self._after_scored = scored
+        self.after_save.disabled = not scored
+        for part in (self.after_unset, self.after_no_pain):
+            part.layout.display = "none" if scored else None
 
     def save_checkin(self) -> None:
         """Save the after-session discomfort score and any "this one hurt" answers."""
         recorder = self.recorder
         if recorder is None or recorder.session_id is None:
             raise ValueError("there is no recorded session to check in for")
+        if not self._after_scored:
+            raise ValueError("move the slider to your score first (or press No pain)")
         score = self.after_discomfort.value
-        if not 0 <= score <= 10:
-            raise ValueError("the discomfort score runs from 0 to 10")
         self.store.add_checkin(
             recorder.person_id, score, context="after", session_id=recorder.session_id
         )
