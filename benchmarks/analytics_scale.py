@@ -66,6 +66,10 @@ def fill(path: Path, people: int, days: int, seed: int = 7) -> int:
         for person_id in person_ids:
             store.save_routine(person_id, routine)
     conn = sqlite3.connect(path)
+    # The routines were planned from the first day of the made-up log (a routine plans
+    # sessions only from the day it was saved).
+    with conn:
+        conn.execute("UPDATE routines SET saved_at = ?", (f"{START.isoformat()}T00:00:00+00:00",))
     uid = iter(range(1, 10**9))
     checkins, sessions, step_rows = [], [], []
     session_id = 0
