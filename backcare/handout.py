@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from pathlib import Path
 
 from . import paths
 from .catalog import Catalog
@@ -31,7 +30,6 @@ __all__ = [
     "plan_file_stem",
     "render_handout",
     "whole_minutes",
-    "write_handout",
 ]
 
 LOG_DAYS = 14
@@ -205,15 +203,3 @@ def plan_file_stem(routine: Routine, person_name: str | None = None) -> str:
 def handout_filename(routine: Routine, person_name: str | None = None) -> str:
     """A safe file name such as ``handout-sam-evening-session.html``."""
     return f"handout-{plan_file_stem(routine, person_name)}.html"
-
-
-def write_handout(page: str, filename: str, folder: Path | None = None) -> Path:
-    """Write the page into the exports folder (or ``folder``); returns the file's path."""
-    folder = folder or paths.exports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    safe_name = Path(filename).name  # never a path outside the folder
-    if not safe_name.endswith(".html"):
-        raise ValueError("a handout file name must end in .html")
-    path = folder / safe_name
-    path.write_text(page, encoding="utf-8")
-    return path

@@ -34,6 +34,7 @@ __all__ = [
     "store_path",
     "user_catalog_path",
     "user_data_dir",
+    "write_export",
 ]
 
 DATA_DIR_ENV = "BACKCARE_DATA_DIR"
@@ -99,6 +100,14 @@ def exports_dir() -> Path:
     """Exports (zip, JSON, handouts, calendar files) written for download."""
     path = user_data_dir() / "exports"
     path.mkdir(exist_ok=True)
+    return path
+
+
+def write_export(data: bytes, filename: str) -> Path:
+    """Write ``data`` into the exports folder under the last part of ``filename``; returns
+    the file's path (a name like ``../x`` still lands in the exports folder)."""
+    path = exports_dir() / Path(filename).name
+    path.write_bytes(data)
     return path
 
 

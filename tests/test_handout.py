@@ -8,8 +8,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from backcare import paths
 from backcare.catalog import Catalog
 from backcare.handout import (
@@ -19,7 +17,6 @@ from backcare.handout import (
     minutes_text,
     render_handout,
     whole_minutes,
-    write_handout,
 )
 from backcare.routine import Routine, evening_session, workday_break
 
@@ -162,9 +159,7 @@ def test_file_name_is_safe(catalog: Catalog) -> None:
 def test_write_goes_to_exports(catalog: Catalog, data_dir: Path) -> None:
     routine = evening_session(catalog)
     page = render_handout(routine, catalog, "Sam")
-    path = write_handout(page, "../" + handout_filename(routine, "Sam"))
+    path = paths.write_export(page.encode(), "../" + handout_filename(routine, "Sam"))
     assert path.parent == paths.exports_dir()
     assert path.is_relative_to(data_dir.resolve())
     assert path.read_text(encoding="utf-8") == page
-    with pytest.raises(ValueError, match=r"\.html"):
-        write_handout(page, "plan.exe")

@@ -150,9 +150,7 @@ class CheckInLog(traitlets.HasTraits):
             data, mime = self.store.export_zip(person_id), "application/zip"
         else:
             data, mime = self.store.export_json(person_id), "application/json"
-        target = paths.exports_dir() / filename
-        target.write_bytes(data)
-        return ExportFile(filename, data, mime, target)
+        return ExportFile(filename, data, mime, paths.write_export(data, filename))
 
     def import_file(self, data: bytes, filename: str) -> ImportReport:
         report = self.store.import_bytes(data, filename)

@@ -95,8 +95,7 @@ class StartPage(widgets.VBox):
         if self.store is None:
             raise ValueError("the data file could not be opened, so there is nothing to save")
         data = self.store.export_zip()
-        path = paths.exports_dir() / "backcare-export.zip"
-        path.write_bytes(data)
+        path = paths.write_export(data, "backcare-export.zip")
         self.backup_link.value = download_link(
             data, path.name, "application/zip", "Click to download the zip"
         )

@@ -64,12 +64,6 @@ def plan_filename(routine: Routine, person_name: str | None = None) -> str:
     return f"plan-{plan_file_stem(routine, person_name)}.json"
 
 
-def _write_export(data: bytes, filename: str) -> Path:
-    path = paths.exports_dir() / Path(filename).name
-    path.write_bytes(data)
-    return path
-
-
 # -- the upload -----------------------------------------------------------------------------
 class RoutineUpload(widgets.VBox):
     """Upload a routine file; it is checked, then saved as a file and for the chosen person.
@@ -409,7 +403,7 @@ class TrainerApp(widgets.VBox):
         routine, person = self.routine, self.person_name
         page = render_handout(routine, self.catalog, person)
         filename = handout_filename(routine, person)
-        path = _write_export(page.encode("utf-8"), filename)
+        path = paths.write_export(page.encode("utf-8"), filename)
         self.handout_link.value = download_link(
             page.encode("utf-8"), filename, "text/html", "Open or download the handout"
         )
@@ -448,7 +442,7 @@ class TrainerApp(widgets.VBox):
             person=self.person_name,
         )
         filename = calendar_filename(routine, self.person_name)
-        path = _write_export(data, filename)
+        path = paths.write_export(data, filename)
         self.calendar_link.value = download_link(
             data, filename, "text/calendar", "Download the calendar file"
         )
@@ -464,7 +458,7 @@ class TrainerApp(widgets.VBox):
         routine, person = self.routine, self.person_name
         data = plan_file_bytes(routine)
         filename = plan_filename(routine, person)
-        path = _write_export(data, filename)
+        path = paths.write_export(data, filename)
         self.plan_link.value = download_link(
             data, filename, "application/json", "Download the plan file"
         )

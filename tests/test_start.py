@@ -1,0 +1,30 @@
+"""The start page, driven in the kernel."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from backcare import paths
+from backcare.store import Store
+from backcare.ui.start import StartPage
+
+
+def test_backup_writes_the_zip_and_offers_it(catalog) -> None:
+    store = Store(":memory:")
+    store.add_checkin(store.add_person("Ann <b>").id, 4)
+    page = StartPage(store, catalog)
+    assert "1</b> check-in and" in page.status.value and "Ann &lt;b&gt;" in page.status.value
+    page.backup.click()
+    assert page.messages.kind == "success"
+    saved = paths.exports_dir() / "backcare-export.zip"
+    assert zipfile.ZipFile(BytesIO(saved.read_bytes())).namelist()
+    assert 'download="backcare-export.zip"' in page.backup_link.value
+
+
+def test_a_damaged_data_file_is_named_and_kept(catalog) -> None:
+    paths.store_path().write_bytes(b"garbage" * 10)
+    page = StartPage(catalog=catalog)
+    assert page.messages.kind == "error" and "not a backcare data file" in page.messages.text
+    assert page.backup.disabled
+    assert paths.store_path().read_bytes() == b"garbage" * 10
