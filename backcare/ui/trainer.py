@@ -399,15 +399,28 @@ class TrainerApp(widgets.VBox):
         self.messages.success(f"Saved {routine.name} for {self.person_name}.")
         return routine_id
 
+    def _offer(self, kind: str, data: bytes, filename: str, mime: str, label: str) -> Path:
+        """Save a copy in the exports folder and show a one-click link beside its button."""
+        path = paths.write_export(data, filename)
+        link = {
+            "handout": self.handout_link,
+            "calendar": self.calendar_link,
+            "plan": self.plan_link,
+        }
+        link[kind].value = download_link(data, filename, mime, label)
+        self.last_files[kind] = path
+        return path
+
     def make_handout(self) -> Path:
         routine, person = self.routine, self.person_name
         page = render_handout(routine, self.catalog, person)
-        filename = handout_filename(routine, person)
-        path = paths.write_export(page.encode("utf-8"), filename)
-        self.handout_link.value = download_link(
-            page.encode("utf-8"), filename, "text/html", "Open or download the handout"
+        path = self._offer(
+            "handout",
+            page.encode("utf-8"),
+            handout_filename(routine, person),
+            "text/html",
+            "Open or download the handout",
         )
-        self.last_files["handout"] = path
         self.messages.success(
             f"Handout ready (also saved as {path.name} in the exports folder). "
             "Open it and print it, or save it as PDF from the browser's print dialog."
@@ -442,11 +455,9 @@ class TrainerApp(widgets.VBox):
             person=self.person_name,
         )
         filename = calendar_filename(routine, self.person_name)
-        path = paths.write_export(data, filename)
-        self.calendar_link.value = download_link(
-            data, filename, "text/calendar", "Download the calendar file"
+        path = self._offer(
+            "calendar", data, filename, "text/calendar", "Download the calendar file"
         )
-        self.last_files["calendar"] = path
         self.messages.success(
             f"Calendar file ready: {routine.schedule.describe()}, for {self.weeks.value} weeks "
             f"from {self.start_date.value:%d %b %Y} ({self.timezone.value}). "
@@ -456,13 +467,13 @@ class TrainerApp(widgets.VBox):
 
     def make_plan_file(self) -> Path:
         routine, person = self.routine, self.person_name
-        data = plan_file_bytes(routine)
-        filename = plan_filename(routine, person)
-        path = paths.write_export(data, filename)
-        self.plan_link.value = download_link(
-            data, filename, "application/json", "Download the plan file"
+        path = self._offer(
+            "plan",
+            plan_file_bytes(routine),
+            plan_filename(routine, person),
+            "application/json",
+            "Download the plan file",
         )
-        self.last_files["plan"] = path
         self.messages.success(
             f"Plan file ready ({path.name}). The client uploads it in their own notebook "
             "(the planner or the trainer kit); the guided session then offers it too."
