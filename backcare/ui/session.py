@@ -45,7 +45,7 @@ from ..routine import (
     templates,
 )
 from ..sound import finish_chime, step_beep
-from ..timeline import Step, StepKind, total_seconds
+from ..timeline import Step, StepKind, format_duration, total_seconds
 from ..timer import (
     EventKind,
     SessionRecorder,
@@ -90,10 +90,6 @@ def format_clock(seconds: int) -> str:
     seconds = max(0, int(seconds))
     minutes, rest = divmod(seconds, 60)
     return f"{minutes}:{rest:02d}" if minutes else str(rest)
-
-
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.1f} min" if seconds < 600 else f"{round(seconds / 60)} min"
 
 
 # -- driver -------------------------------------------------------------------------------
@@ -405,7 +401,7 @@ class SessionApp(widgets.VBox):
         groups = ", ".join(self.catalog.group(g).name for g in routine.groups(self.catalog))
         self.routine_info.value = (
             f"<b>{esc(routine.name)}</b>: {len(routine.items)} exercises ({esc(groups)}), "
-            f"about {_minutes(total_seconds(steps))}."
+            f"{format_duration(total_seconds(steps))}."
         )
         if self.timer is None or self.timer.state is TimerState.FINISHED:
             self._show_preview(steps)
