@@ -497,3 +497,27 @@ def test_routine_conflict_on_import_is_shown(app: CheckInApp, catalog: Catalog) 
     assert app.messages.kind == "info" and "updated 1 routine" in app.messages.text
     assert "backcare-import-conflicts" in app.import_details.value
     assert "newer" in app.import_details.value
+
+
+def test_after_saving_the_entry_selector_chooses_the_new_entry(app: CheckInApp) -> None:
+    """Issue 16, item 7: Edit right after Save edits the entry just saved, not an older one."""
+    app.discomfort.value = 3
+    app.note.value = "older"
+    app.submit.click()
+    older = app.entries.value
+    assert older is not None
+    app.discomfort.value = 6
+    app.note.value = "newest"
+    app.submit.click()
+    newest = app.store.checkins_frame(app.person_id).iloc[-1]
+    assert newest["note"] == "newest"
+    assert app.entries.value == int(newest["checkin_id"]) != older
+    app.edit_button.click()
+    assert app.note.value == "newest"
+    # Saving an edit of the older entry keeps that entry chosen.
+    app.cancel_edit.click()
+    app.entries.value = older
+    app.edit_button.click()
+    app.note.value = "older, edited"
+    app.submit.click()
+    assert app.entries.value == older

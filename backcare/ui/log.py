@@ -559,7 +559,8 @@ class CheckInApp(widgets.VBox):
         fields = self._form_fields()
         discomfort = self.discomfort.value
         if self.editing_id is not None:
-            self.model.edit(self.editing_id, discomfort=discomfort, **fields)
+            checkin_id = self.editing_id
+            self.model.edit(checkin_id, discomfort=discomfort, **fields)
             self.messages.success("Changes saved. Undo puts the entry back as it was.")
         else:
             checkin_id = self.model.add(person_id, discomfort, **fields)
@@ -569,6 +570,13 @@ class CheckInApp(widgets.VBox):
             clock = f"{at:%H:%M %Z}".rstrip()
             self.messages.success(f"Saved: {discomfort}/10 at {clock} on {at:%a %d %b}.")
         self.reset_form()
+        self._select_entry(checkin_id)
+
+    def _select_entry(self, checkin_id: int) -> None:
+        """Point the Entry selector at ``checkin_id`` (the one just saved), so Edit and
+        Delete act on it; an entry older than the recent list leaves the choice as it is."""
+        if checkin_id in [value for _, value in self.entries.options]:
+            self.entries.value = checkin_id
 
     def _on_edit(self, _button: Any = None) -> None:
         if self.entries.value is None:
