@@ -28,6 +28,7 @@ __all__ = [
     "demo_dir",
     "exports_dir",
     "package_data_dir",
+    "preferences_path",
     "repo_root",
     "routines_dir",
     "slug",
@@ -87,6 +88,11 @@ def user_catalog_path() -> Path:
 def store_path() -> Path:
     """The SQLite file holding people, routines, sessions and check-ins."""
     return user_data_dir() / "backcare.sqlite3"
+
+
+def preferences_path() -> Path:
+    """A small JSON record of what the app page remembers (the last person and routine)."""
+    return user_data_dir() / "preferences.json"
 
 
 def routines_dir() -> Path:
