@@ -190,6 +190,7 @@ class PlannerApp(widgets.VBox):
             value=t.self_paced_reps,
             description="I set my own pace for reps (press Done after each set)",
             indent=False,
+            layout=widgets.Layout(width="auto"),  # as wide as its words
         )
         for name, control in self.timing_fields.items():
             control.add_class(f"backcare-timing-{name.replace('_', '-')}")

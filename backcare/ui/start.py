@@ -43,7 +43,11 @@ class StartPage(widgets.VBox):
         self.folder = widgets.HTML()
         self.status = widgets.HTML()
         self.status.add_class("backcare-start-status")
-        self.backup = widgets.Button(description="Download all my data", icon="download")
+        self.backup = widgets.Button(
+            description="Download all my data",
+            icon="download",
+            layout=widgets.Layout(width="auto"),  # as wide as its words
+        )
         self.backup.add_class("backcare-backup")
         self.backup_link = widgets.HTML()
         self.store: Store | None = None

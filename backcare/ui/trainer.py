@@ -178,13 +178,16 @@ class TrainerApp(widgets.VBox):
         self.clients = ClientManager(self.store)
         self.client_picker = PersonPicker(self.store, description="Client")
         self.clients.add_picker(self.client_picker)
-        self.routine_choice = widgets.Dropdown(description="Routine")
+        # As wide as the longest routine's name ("Evening for Dana ..." was cut short).
+        self.routine_choice = widgets.Dropdown(
+            description="Routine", layout=widgets.Layout(width="auto", max_width="100%")
+        )
         self.routine_choice.add_class("backcare-trainer-routine")
         self.routine_info = widgets.HTML()
         self.assign_button = widgets.Button(
             description="Save for this client",
             icon="save",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="auto", flex="0 0 auto"),
             tooltip="Keep this routine",
         )
         self.assign_button.add_class("backcare-trainer-assign")
@@ -263,7 +266,11 @@ class TrainerApp(widgets.VBox):
             heading("1. Clients"),
             self.clients,
             heading("2. Whose plan, which routine"),
-            widgets.HBox([self.client_picker, self.routine_choice, self.assign_button]),
+            # Wraps on a narrow screen rather than squeezing the button's words.
+            widgets.HBox(
+                [self.client_picker, self.routine_choice, self.assign_button],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+            ),
             self.routine_info,
             widgets.HTML(
                 "<i>Received a plan file from a trainer, or saved one earlier? "

@@ -467,7 +467,9 @@ class VoilaDriver:
     def open(self, name: str, app_selector: str) -> Locator:
         notebook_or_skip(name)
         self.page.goto(
-            f"{self.server.url}/voila/render/notebooks/{name}", wait_until="domcontentloaded"
+            f"{self.server.url}/voila/render/notebooks/{name}",
+            wait_until="domcontentloaded",
+            timeout=NOTEBOOK_TIMEOUT_MS,  # Voila runs the notebook before it answers
         )
         app = self.page.locator(app_selector).first
         app.wait_for(state="visible", timeout=NOTEBOOK_TIMEOUT_MS)
