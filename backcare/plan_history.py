@@ -14,7 +14,7 @@ the versions in force that day, so re-saving a routine (even under a new name) n
 its start, and two routines count twice only when the person follows both on purpose.
 
 :class:`PlanHistory` is the pure model over a person's events (no store, no widgets);
-:meth:`PlanHistory.planned` gives the planned sessions per day for the analysis.
+:func:`backcare.analysis.adherence` counts the planned sessions from its ``periods``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-import numpy as np
-import pandas as pd
 
 from .routine import Routine
 
@@ -166,42 +163,8 @@ class PlanHistory:
         """The versions in force on ``day``."""
         return [p for p in self._periods if p.covers(day)]
 
-    def planned_on(self, day: dt.date) -> int:
-        """Sessions planned on ``day``: the sum over the versions in force that day."""
-        return sum(p.routine.schedule.planned_per_day(day) for p in self.in_force(day))
-
     def first_day(self) -> dt.date | None:
         return self._periods[0].start if self._periods else None
-
-    def planned(self, start: object, end: object) -> pd.Series:
-        """Sessions planned on each day from ``start`` to ``end`` (both included), as int64
-        indexed by naive midnight days (the form :mod:`backcare.analysis` takes)."""
-        first = pd.Timestamp(start).tz_localize(None).normalize() if start is not None else None
-        last = pd.Timestamp(end).tz_localize(None).normalize()
-        if first is None:
-            found = self.first_day()
-            first = pd.Timestamp(found) if found is not None else last
-        days = pd.date_range(first, last, freq="D", name="day").as_unit("us")
-        counts = np.zeros(len(days), dtype="int64")
-        if len(days):
-            origin = days[0].date()
-            weekdays = (np.arange(len(days)) + origin.weekday()) % 7
-            monday = dt.date(2024, 1, 1)  # a schedule repeats every week
-            for period in self._periods:
-                per_weekday = np.array(
-                    [
-                        period.routine.schedule.planned_per_day(monday + dt.timedelta(days=w))
-                        for w in range(7)
-                    ],
-                    dtype="int64",
-                )
-                low = max((period.start - origin).days, 0)
-                high = (
-                    len(days) if period.end is None else min((period.end - origin).days, len(days))
-                )
-                if low < high:
-                    counts[low:high] += per_weekday[weekdays[low:high]]
-        return pd.Series(counts, index=days, dtype="int64", name="planned")
 
 
 def suggest_replacement(routine: Routine, following: Sequence[FollowedPlan]) -> str | None:
