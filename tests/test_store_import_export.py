@@ -136,9 +136,7 @@ def _routine_conflict(catalog: Catalog, *, file_newer: bool) -> tuple[Store, byt
     document = json.loads(phone.export_json())
     laptop_saved = laptop.export_records()["plan_events"][0]["at"]
     shift = dt.timedelta(hours=1 if file_newer else -1)
-    document["plan_events"][0]["at"] = (
-        dt.datetime.fromisoformat(laptop_saved) + shift
-    ).isoformat()
+    document["plan_events"][0]["at"] = (dt.datetime.fromisoformat(laptop_saved) + shift).isoformat()
     phone_json = json.dumps(phone_routine.to_dict(), sort_keys=True)
     phone.close()
     return laptop, json.dumps(document).encode(), phone_json
