@@ -30,7 +30,8 @@ import traitlets
 
 from .. import paths
 from ..store import ImportReport, InputError, Store, StoreOpenError
-from .common import Messages, download_link, esc
+from .common import Messages, esc
+from .file_button import FileButton, FilePayload
 from .people import PersonPicker
 
 __all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog", "ExportFile"]
@@ -346,9 +347,15 @@ class CheckInApp(widgets.VBox):
             options=[("This person", "person"), ("Everyone", "all")], value="person"
         )
         self.export_scope.add_class("backcare-export-scope")
-        self.export_zip_button = widgets.Button(description="CSV files (zip)", icon="download")
+        # One click each: the kernel makes the file and the browser saves it.
+        guard = self.messages.guard
+        self.export_zip_button = FileButton(
+            "Download CSV files (zip)", guard(lambda: self._on_export("zip"))
+        )
         self.export_zip_button.add_class("backcare-export-zip")
-        self.export_json_button = widgets.Button(description="JSON file", icon="download")
+        self.export_json_button = FileButton(
+            "Download a JSON file", guard(lambda: self._on_export("json"))
+        )
         self.export_json_button.add_class("backcare-export-json")
         self.export_links = widgets.HTML()
         self.export_links.add_class("backcare-export-links")
@@ -410,8 +417,6 @@ class CheckInApp(widgets.VBox):
         self.edit_button.on_click(guard(self._on_edit))
         self.delete_button.on_click(guard(self._on_delete))
         self.undo_button.on_click(guard(self._on_undo))
-        self.export_zip_button.on_click(guard(lambda _: self._on_export("zip")))
-        self.export_json_button.on_click(guard(lambda _: self._on_export("json")))
         self.upload.observe(guard(self._on_upload), names="value")
         self.peg_include.observe(guard(self._on_peg_include), names="value")
         self.person.observe(guard(lambda _: self._on_person()), names="person_id")
@@ -613,14 +618,12 @@ class CheckInApp(widgets.VBox):
             "The deleted entry is back." if action == "delete" else "The edit was undone."
         )
 
-    def _on_export(self, kind: str) -> None:
+    def _on_export(self, kind: str) -> FilePayload:
         person_id = self._require_person() if self.export_scope.value == "person" else None
         export = self.model.export(kind, person_id)
-        link = download_link(export.data, export.filename, export.mime)
-        self.export_links.value = (
-            f"<div>{link} <small>(also saved as {esc(export.saved_to)})</small></div>"
-        )
-        self.messages.success(f"Export ready: {export.filename}.")
+        self.export_links.value = f"<small>A copy is saved as {esc(export.saved_to)}.</small>"
+        self.messages.success(f"Export downloading: {export.filename}.")
+        return FilePayload(export.data, export.filename, export.mime)
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         files = change["new"]

@@ -9,7 +9,8 @@ import ipywidgets as widgets
 from .. import paths
 from ..catalog import Catalog
 from ..store import Store, StoreOpenError
-from .common import Messages, download_link, esc, open_catalog
+from .common import Messages, esc, open_catalog
+from .file_button import FileButton, FilePayload
 
 __all__ = ["StartPage", "catalog_overview_html"]
 
@@ -43,24 +44,19 @@ class StartPage(widgets.VBox):
         self.folder = widgets.HTML()
         self.status = widgets.HTML()
         self.status.add_class("backcare-start-status")
-        self.backup = widgets.Button(
-            description="Download all my data",
-            icon="download",
-            layout=widgets.Layout(width="auto"),  # as wide as its words
-        )
+        # One click: the kernel makes the zip and the browser saves it.
+        self.backup = FileButton("Download all my data", self.messages.guard(self._backup_file))
         self.backup.add_class("backcare-backup")
-        self.backup_link = widgets.HTML()
         self.store: Store | None = None
         try:
             self.store = store or Store()
         except StoreOpenError as exc:
             self.messages.error(str(exc))
-        self.backup.on_click(self.messages.guard(self._on_backup))
         super().__init__(
             [
                 self.folder,
                 self.status,
-                widgets.HBox([self.backup, self.backup_link]),
+                self.backup,
                 self.messages,
                 widgets.HTML("<h3>The exercises</h3>" + catalog_overview_html(self.catalog)),
             ],
@@ -95,15 +91,13 @@ class StartPage(widgets.VBox):
                 f"<b>{sessions}</b> session{'s' * (sessions != 1)} for: {names}.</p>"
             )
 
-    def _on_backup(self, _button: widgets.Button) -> None:
+    def _backup_file(self) -> FilePayload:
         if self.store is None:
             raise ValueError("the data file could not be opened, so there is nothing to save")
         data = self.store.export_zip()
         path = paths.write_export(data, "backcare-export.zip")
-        self.backup_link.value = download_link(
-            data, path.name, "application/zip", "Click to download the zip"
-        )
         self.messages.success(
-            f"Your data is ready ({len(data):,} bytes); a copy is in "
+            f"Your data is downloading ({len(data):,} bytes); a copy is in "
             f"{path.parent.name}/ in your data folder."
         )
+        return FilePayload(data, path.name, "application/zip")
