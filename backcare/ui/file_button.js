@@ -6,6 +6,8 @@ function render({ model, el }) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "jupyter-widgets jupyter-button widget-button backcare-file-button-face";
+  button.style.width = "auto"; // as wide as its words
+  button.style.whiteSpace = "nowrap";
   const draw = () => {
     button.textContent = "";
     const icon = model.get("icon");
@@ -17,12 +19,12 @@ function render({ model, el }) {
       button.appendChild(document.createTextNode(" "));
     }
     button.appendChild(document.createTextNode(model.get("label")));
-    button.title = model.get("tooltip") || "";
+    button.title = model.get("hint") || "";
     button.disabled = !!model.get("disabled");
     button.classList.toggle("mod-primary", model.get("button_style") === "primary");
   };
   draw();
-  for (const name of ["label", "icon", "tooltip", "disabled", "button_style"]) {
+  for (const name of ["label", "icon", "hint", "disabled", "button_style"]) {
     model.on(`change:${name}`, draw);
   }
   let pending = null;

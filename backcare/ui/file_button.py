@@ -40,7 +40,8 @@ class FileButton(anywidget.AnyWidget):
     _esm = traitlets.Unicode(_source()).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     icon = traitlets.Unicode("download").tag(sync=True)
-    tooltip = traitlets.Unicode("").tag(sync=True)
+    #: Shown on hover (not ``tooltip``: the widgets' own tooltip needs a description).
+    hint = traitlets.Unicode("").tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
     button_style = traitlets.Unicode("").tag(sync=True)
     mode = traitlets.Enum(["download", "open"], default_value="download").tag(sync=True)
@@ -52,11 +53,12 @@ class FileButton(anywidget.AnyWidget):
         *,
         mode: str = "download",
         icon: str | None = None,
+        hint: str = "",
         **kwargs: Any,
     ) -> None:
         if icon is None:
             icon = "external-link" if mode == "open" else "download"
-        super().__init__(label=label, mode=mode, icon=icon, **kwargs)
+        super().__init__(label=label, mode=mode, icon=icon, hint=hint, **kwargs)
         self._make = make
         #: The file sent last (for tests, and to say what was made).
         self.last: FilePayload | None = None

@@ -90,7 +90,7 @@ class PersonPicker(widgets.HBox):
         self.dropdown = widgets.Dropdown(
             description=description,
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="auto", min_width="10em"),  # room even when empty
         )
         self.add_button = widgets.Button(
             description="Add a person",

@@ -202,7 +202,7 @@ class TrainerApp(widgets.VBox):
             guard(lambda: self._file("handout", self.make_handout)),
             mode="open",
             icon="print",
-            tooltip="Opens in a new tab; print it there or save it as PDF",
+            hint="Opens in a new tab; print it there or save it as PDF",
         )
         self.handout_button.add_class("backcare-trainer-handout")
         self.handout_download = FileButton(

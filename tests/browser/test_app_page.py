@@ -4,6 +4,8 @@ on a tablet (768 px). Leaves a screenshot of the page and of each part."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import open_store
@@ -73,6 +75,8 @@ def show_part(voila, app, title: str, selector: str):
     part = app.locator(selector).first
     part.wait_for(state="visible", timeout=120_000)
     voila.page.wait_for_timeout(500)  # let late layout settle
+    broken = part.locator(".jupyter-widgets-error-widget")
+    assert broken.count() == 0, f"{title}: a widget failed to show: {broken.first.inner_text()}"
     # The tab bar at the top of the window, for the screenshot.
     app.locator(".lm-TabBar").first.evaluate("el => el.scrollIntoView()")
     return part
@@ -123,3 +127,31 @@ def test_no_label_or_button_is_clipped(voila, width: int) -> None:
         if found:
             clipped[key] = found
     assert not clipped, f"clipped at {width} px: {clipped}"
+
+
+def test_downloads_take_one_click_and_open_opens_the_handout(voila) -> None:
+    """Issue 16, item 5: one click saves the backup; "Open" shows the handout in a new tab."""
+    page = voila.page
+    app = open_app_page(voila)
+    start = show_part(voila, app, "Start here", ".backcare-start-page")
+    with page.expect_download(timeout=60_000) as download:
+        start.locator(".backcare-backup button").click()
+    assert download.value.suggested_filename == "backcare-export.zip"
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"  # a zip
+
+    trainer = show_part(voila, app, "Trainer kit", ".backcare-trainer")
+    with page.context.expect_page(timeout=60_000) as opened:
+        trainer.locator(".backcare-trainer-handout button").click()
+    handout = opened.value
+    handout.wait_for_load_state()
+    assert "Evening session" in handout.locator("body").inner_text()
+    handout.close()
+
+    # The progress page's ready-made links look like buttons, not bold text.
+    progress = show_part(voila, app, "Progress", ".backcare-progress")
+    link = progress.locator("a.backcare-download").first
+    link.wait_for(timeout=60_000)
+    look = link.evaluate(
+        "a => { const s = getComputedStyle(a); return [s.display, s.backgroundColor]; }"
+    )
+    assert look[0] == "inline-block" and look[1] not in ("rgba(0, 0, 0, 0)", "transparent")
