@@ -17,7 +17,7 @@ from typing import Any
 
 from . import paths
 from .prescription import Kind, Prescription, PrescriptionError, Sides
-from .progression import Ladder, LadderError
+from .progression.ladder import Ladder, LadderError
 
 __all__ = ["Catalog", "CatalogError", "Exercise", "Group", "load_catalog"]
 
