@@ -1,6 +1,8 @@
 """Progression: what to do next with each exercise, from how the back answered.
 
 * :mod:`.ladder`: the steps an exercise climbs (holds, reps, then sets), a trainer's own too;
+* :mod:`.records`: the rule's input frame from the store's frames (sessions, steps, pain during,
+  next-morning answers) and when the next-morning question is due;
 * :mod:`.rule`: the rule (pain-monitoring model, graded activity) as a pure function of plain
   session records, its cited parameters in one place, and the reason in one sentence.
 
