@@ -15,10 +15,12 @@ import ipywidgets as widgets
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind
+from ..progression.advice import Advisor
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
 from .common import Messages, esc, open_catalog, open_store
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
 
 __all__ = ["ExerciseRow", "PlannerApp"]
@@ -235,6 +237,12 @@ class PlannerApp(widgets.VBox):
         self.upload = RoutineUpload(catalog, self.store, person=lambda: self.person.person_id)
         self.upload.on_loaded(self._on_uploaded)
         self._refresh_saved()
+        # -- what next? (the progression rule's suggestions for the person's plans) ----------
+        self.suggestions = SuggestionsPanel(Advisor(self.store, catalog), decide=True)
+        self.suggestions.on_accepted(self._on_suggestion_accepted)
+        self.person.observe(
+            guard(lambda _: self.suggestions.show(self.person.person_id)), "person_id"
+        )
 
         self.model.observe(
             self._on_model,
@@ -270,12 +278,14 @@ class PlannerApp(widgets.VBox):
                 widgets.HTML("<h3>5. Open a saved or handed-over routine</h3>"),
                 widgets.HBox([self.saved, self.load_button]),
                 self.upload,
+                self.suggestions,
             ],
             **kwargs,
         )
         self.add_class("backcare-planner")
         self._show_routine()
         self._show_schedule()
+        guard(self.suggestions.show)(self.person.person_id)
 
     # -- handlers -------------------------------------------------------------------------
     def _group_handler(self, group_id: str):
@@ -320,10 +330,17 @@ class PlannerApp(widgets.VBox):
             self.person.refresh()
         self.store.save_routine(person_id, routine)
         self._refresh_saved(select=path.name)
+        self.suggestions.show(person_id)
         self.messages.success(
             f"Saved “{routine.name}” for {self.store.person(person_id).name}, "
             f"as {path.name} in your data folder."
         )
+
+    def _on_suggestion_accepted(self, _plan_name: str, routine: Routine) -> None:
+        """Show the plan's new version (saved by the panel) in the planner."""
+        self.model.load(routine)
+        self._sync_controls()
+        self.messages.success(self.suggestions.messages.text)
 
     def _on_uploaded(self, routine: Routine) -> None:
         self.model.load(routine)
