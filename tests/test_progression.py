@@ -179,7 +179,7 @@ def test_a_missing_morning_answer_stays():
     records[0] = change(records[0], morning=None)
     s = suggest("calf_stretch", hold(30), records, HOLD)
     assert s.action is Action.STAY
-    assert s.reason.startswith("No next-morning answer after 1 May: keep 30 s for now")
+    assert s.reason.startswith("No next-morning answer yet after 1 May: keep 30 s for now")
 
 
 def test_one_worse_morning_stays():

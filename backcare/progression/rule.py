@@ -403,7 +403,7 @@ def suggest(
         last = unanswered[-1]
         return made(
             Action.STAY,
-            f"No next-morning answer after {_day_text(last.day)}: keep {here} for now; the "
+            f"No next-morning answer yet after {_day_text(last.day)}: keep {here} for now; the "
             "first check-in after a session asks how your back is that morning.",
         )
     worse_recent = [r for r in recent if r.morning == "worse"]

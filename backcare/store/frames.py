@@ -166,10 +166,11 @@ class Frames(StoreBase):
         return None if frame.empty else int(frame["discomfort"].iloc[-1])
 
     def checkins_frame(self, person_id: int | None = None) -> pd.DataFrame:
-        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent)."""
+        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent);
+        ``morning`` the next-morning answer (better, same, worse) or ``None``."""
         sql = (
             "SELECT id, person_id, at, discomfort, peg_pain, peg_enjoyment, peg_activity, note, "
-            "context, session_id FROM checkins"
+            "context, session_id, morning FROM checkins"
         )
         args: tuple[object, ...] = ()
         if person_id is not None:
@@ -185,6 +186,7 @@ class Frames(StoreBase):
             "note",
             "context",
             "session_id",
+            "morning",
         ]
         frame = pd.DataFrame(rows, columns=columns).astype(
             {
@@ -211,5 +213,6 @@ class Frames(StoreBase):
                 "note",
                 "context",
                 "session_id",
+                "morning",
             ]
         ]

@@ -94,8 +94,23 @@ CREATE INDEX sessions_person_started ON sessions (person_id, started_at);
 CREATE INDEX routines_person ON routines (person_id);
 """
 
+# The next-morning answer of the progression rule, and the suggestions a person declined
+# (each until new data arrive: ``data_mark`` names the data it was based on).
+_V3 = """
+ALTER TABLE checkins ADD COLUMN morning TEXT CHECK (morning IN ('better', 'same', 'worse'));
+CREATE TABLE declined_suggestions (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    plan_name TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    data_mark TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (person_id, plan_name, exercise_id)
+);
+"""
+
 #: Forward migrations: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
