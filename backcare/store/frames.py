@@ -201,6 +201,8 @@ class Frames(StoreBase):
         )
         frame["at"] = _times(frame["at"].tolist())
         frame["peg"] = frame[list(PEG_ITEMS)].mean(axis=1, skipna=False)
+        morning = frame["morning"].astype(object)
+        frame["morning"] = morning.where(morning.notna(), None)  # None where not answered
         frame = frame.sort_values(["at", "checkin_id"], kind="stable").reset_index(drop=True)
         return frame[
             [
