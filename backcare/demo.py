@@ -161,9 +161,9 @@ def _add_person(
 ) -> None:
     """One person's log; ``answers`` draws the pain-during scores and morning answers (a
     stream apart from ``rng``, so adding them left the rest of the demo as it was)."""
-    person_id = store.add_person(person.name).id
+    person_id = store.add_person(person.name, zone="UTC").id
     routine = _routine(person, catalog)
-    store.save_routine(person_id, routine)
+    store.save_routine(person_id, routine, on=start)  # followed from the first day
     steps = routine.steps(catalog)
     days = weeks * 7
     did_yesterday = False
@@ -346,8 +346,8 @@ def _fix_document(document: dict[str, Any], seed: int) -> dict[str, Any]:
                 record[key] = fixed(record[key])
             if table == "people":
                 record["created_at"] = _CREATED.isoformat(timespec="seconds")
-            if table == "routines":
-                record["saved_at"] = _CREATED.isoformat(timespec="seconds")
+            if table == "plan_events":
+                record["at"] = _CREATED.isoformat(timespec="seconds")
     return document
 
 

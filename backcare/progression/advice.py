@@ -40,9 +40,10 @@ class SuggestionGone(ValueError):
 
 @dataclass(frozen=True)
 class PlanAdvice:
-    """The suggestions for one plan, in the plan's order; ``declined`` holds the exercise ids
-    whose current suggestion the person declined."""
+    """The suggestions for one plan (``plan_uid``, its name now), in the plan's order;
+    ``declined`` holds the exercise ids whose current suggestion the person declined."""
 
+    plan_uid: str
     plan_name: str
     routine: Routine
     suggestions: tuple[Suggestion, ...]
@@ -58,16 +59,16 @@ class PlanAdvice:
 
 
 # -- the store, one small function each ---------------------------------------------------
-def _plans_in_force(store: Any, person_id: int, catalog: Catalog, today: dt.date) -> list[Any]:
-    """``(name, routine)`` of each plan the person follows today."""
-    return [(saved.name, saved.routine) for saved in store.routines(person_id, catalog)]
+def _plans_in_force(store: Any, person_id: int, catalog: Catalog) -> list[tuple[str, str, Any]]:
+    """``(plan uid, name, routine)`` of each plan the person follows now."""
+    return [(s.plan_uid, s.name, s.routine) for s in store.routines(person_id, catalog)]
 
 
 def _save_version(
-    store: Any, person_id: int, plan_name: str, routine: Routine, today: dt.date
+    store: Any, person_id: int, plan_uid: str, routine: Routine, today: dt.date
 ) -> None:
-    """Save ``routine`` as the plan's new version from ``today``."""
-    store.save_routine(person_id, routine)
+    """Save ``routine`` as the plan's new version from ``today`` (earlier days keep theirs)."""
+    store.save_plan(person_id, routine, plan_uid=plan_uid, on=today)
 
 
 def _pain_during(store: Any, person_id: int) -> pd.DataFrame:
@@ -82,19 +83,17 @@ def _pain_during(store: Any, person_id: int) -> pd.DataFrame:
 
 
 def _declined(store: Any, person_id: int) -> dict[tuple[str, str], str]:
-    """``(plan name, exercise id) -> data mark`` of the suggestions the person declined."""
-    reader = getattr(store, "declined_suggestions", None)
-    return dict(reader(person_id)) if reader is not None else {}
+    """``(plan uid, exercise id) -> data mark`` of the suggestions the person declined."""
+    return store.declined_suggestions(person_id)
 
 
-def _decline(store: Any, person_id: int, plan_name: str, suggestion: Suggestion) -> None:
-    store.decline_suggestion(person_id, plan_name, suggestion.exercise_id, suggestion.data_mark)
+def _decline(store: Any, person_id: int, plan_uid: str, suggestion: Suggestion) -> None:
+    store.decline_suggestion(person_id, plan_uid, suggestion.exercise_id, suggestion.data_mark)
 
 
-def _zone(store: Any, person_id: int) -> dt.tzinfo | None:
-    """The person's time zone when the store knows it."""
-    reader = getattr(store, "person_zone", None)
-    return reader(person_id) if reader is not None else None
+def _zone(store: Any, person_id: int) -> dt.tzinfo:
+    """The person's time zone."""
+    return store.zone(person_id)
 
 
 # -- the advisor --------------------------------------------------------------------------
@@ -114,9 +113,11 @@ class Advisor:
         self.rule = rule
         self._today = today
 
-    @property
-    def today(self) -> dt.date:
-        return self._today or dt.date.today()
+    def today(self, person_id: int) -> dt.date:
+        """Today in the person's zone (or the day given when the advisor was made)."""
+        if self._today is not None:
+            return self._today
+        return dt.datetime.now(_zone(self.store, person_id)).date()
 
     def records(self, person_id: int) -> pd.DataFrame:
         """The rule's input for one person: a row per session and exercise."""
@@ -145,7 +146,7 @@ class Advisor:
         grouped = records_from_frame(self.records(person_id))
         declined = _declined(self.store, person_id)
         out = []
-        for name, routine in _plans_in_force(self.store, person_id, self.catalog, self.today):
+        for plan_uid, name, routine in _plans_in_force(self.store, person_id, self.catalog):
             suggestions = []
             for item in routine.items:
                 if item.exercise_id not in self.catalog:
@@ -162,9 +163,9 @@ class Advisor:
             gone = frozenset(
                 s.exercise_id
                 for s in suggestions
-                if declined.get((name, s.exercise_id)) == s.data_mark
+                if declined.get((plan_uid, s.exercise_id)) == s.data_mark
             )
-            out.append(PlanAdvice(name, routine, tuple(suggestions), gone))
+            out.append(PlanAdvice(plan_uid, name, routine, tuple(suggestions), gone))
         return out
 
     def waiting(self, person_id: int) -> list[tuple[str, Suggestion]]:
@@ -172,24 +173,22 @@ class Advisor:
         return [(a.plan_name, s) for a in self.advice(person_id) for s in a.waiting()]
 
     def _current(
-        self, person_id: int, plan_name: str, exercise_id: str
+        self, person_id: int, plan_uid: str, exercise_id: str
     ) -> tuple[Routine, Suggestion]:
         for advice in self.advice(person_id):
-            if advice.plan_name != plan_name:
+            if advice.plan_uid != plan_uid:
                 continue
             for s in advice.suggestions:
                 if s.exercise_id == exercise_id:
                     return advice.routine, s
-        raise SuggestionGone(
-            f"“{plan_name}” has no suggestion for this exercise any more; look again."
-        )
+        raise SuggestionGone("That plan has no suggestion for this exercise any more; look again.")
 
-    def accept(self, person_id: int, plan_name: str, shown: Suggestion) -> Routine:
+    def accept(self, person_id: int, plan_uid: str, shown: Suggestion) -> Routine:
         """Save the plan's new version from today with ``shown`` applied; returns it.
 
         ``shown`` must still be the rule's answer (same data and same proposal), otherwise
         :class:`SuggestionGone` is raised and nothing is saved."""
-        routine, now = self._current(person_id, plan_name, shown.exercise_id)
+        routine, now = self._current(person_id, plan_uid, shown.exercise_id)
         if now.data_mark != shown.data_mark or now.proposed != shown.proposed:
             raise SuggestionGone(
                 "New data have arrived since this suggestion was shown; here is the new one."
@@ -202,8 +201,8 @@ class Advisor:
             items = tuple(i for i in routine.items if i.exercise_id != now.exercise_id)
             if not items:
                 raise ValueError(
-                    f"“{plan_name}” has no other exercise: to pause it, retire the plan in the "
-                    "planner instead."
+                    f"“{routine.name}” has no other exercise: to pause it, retire the plan in "
+                    "the planner instead."
                 )
             new = replace(routine, items=items)
         else:
@@ -212,14 +211,14 @@ class Advisor:
                 k: v for k, v in now.proposed.to_dict().items() if getattr(now.current, k) != v
             }
             new = routine.with_prescription(now.exercise_id, **changes)
-        _save_version(self.store, person_id, plan_name, new, self.today)
+        _save_version(self.store, person_id, plan_uid, new, self.today(person_id))
         return new
 
-    def decline(self, person_id: int, plan_name: str, shown: Suggestion) -> None:
+    def decline(self, person_id: int, plan_uid: str, shown: Suggestion) -> None:
         """Do not offer ``shown`` again until new data arrive."""
-        _routine, now = self._current(person_id, plan_name, shown.exercise_id)
+        _routine, now = self._current(person_id, plan_uid, shown.exercise_id)
         if now.data_mark != shown.data_mark:
             raise SuggestionGone(
                 "New data have arrived since this suggestion was shown; here is the new one."
             )
-        _decline(self.store, person_id, plan_name, now)
+        _decline(self.store, person_id, plan_uid, now)

@@ -65,7 +65,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(Plans, Checkins, Decisions, Frames, Export, Import):
+class Store(Import, Export, Frames, Checkins, Plans, Decisions):
     """People, routines, sessions and check-ins in one SQLite file (or in memory)."""
 
     @classmethod

@@ -336,7 +336,7 @@ class PlannerApp(widgets.VBox):
             f"as {path.name} in your data folder."
         )
 
-    def _on_suggestion_accepted(self, _plan_name: str, routine: Routine) -> None:
+    def _on_suggestion_accepted(self, _plan_uid: str, routine: Routine) -> None:
         """Show the plan's new version (saved by the panel) in the planner."""
         self.model.load(routine)
         self._sync_controls()

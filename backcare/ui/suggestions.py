@@ -62,9 +62,7 @@ class SuggestionsPanel(widgets.VBox):
         self.body = widgets.VBox()
         self.body.add_class("backcare-suggestions-body")
         where = (
-            ""
-            if decide
-            else " To accept or decline a suggestion, open the planner (notebook 01)."
+            "" if decide else " To accept or decline a suggestion, open the planner (notebook 01)."
         )
         self.note = widgets.HTML(
             f'<p class="backcare-suggestions-note"><small>{esc(GUIDANCE_NOTE + where)}</small></p>'
@@ -77,7 +75,7 @@ class SuggestionsPanel(widgets.VBox):
         self.add_class("backcare-suggestions")
 
     def on_accepted(self, callback: Callable[[str, Any], None]) -> None:
-        """Call ``callback(plan_name, new_routine)`` after a suggestion is accepted."""
+        """Call ``callback(plan_uid, new_routine)`` after a suggestion is accepted."""
         self._accepted.append(callback)
 
     def show(self, person_id: int | None) -> None:
@@ -127,11 +125,9 @@ class SuggestionsPanel(widgets.VBox):
                         layout=widgets.Layout(width="90px", flex="0 0 auto"),
                     )
                     decline.add_class("backcare-suggestion-decline")
-                    accept.on_click(self.messages.guard(self._accept_handler(advice.plan_name, s)))
-                    decline.on_click(
-                        self.messages.guard(self._decline_handler(advice.plan_name, s))
-                    )
-                    self.buttons[(advice.plan_name, s.exercise_id)] = (accept, decline)
+                    accept.on_click(self.messages.guard(self._accept_handler(advice.plan_uid, s)))
+                    decline.on_click(self.messages.guard(self._decline_handler(advice.plan_uid, s)))
+                    self.buttons[(advice.plan_uid, s.exercise_id)] = (accept, decline)
                     row += [accept, decline]
                 box = widgets.HBox(row, layout=widgets.Layout(align_items="center"))
                 box.add_class("backcare-suggestion")
@@ -139,33 +135,40 @@ class SuggestionsPanel(widgets.VBox):
                 children.append(box)
         self.body.children = children
 
-    def _accept_handler(self, plan_name: str, shown: Suggestion) -> Callable[[Any], None]:
+    def _accept_handler(self, plan_uid: str, shown: Suggestion) -> Callable[[Any], None]:
         def handler(_button: Any) -> None:
-            self.accept(plan_name, shown.exercise_id)
+            self.accept(plan_uid, shown.exercise_id)
 
         return handler
 
-    def _decline_handler(self, plan_name: str, shown: Suggestion) -> Callable[[Any], None]:
+    def _decline_handler(self, plan_uid: str, shown: Suggestion) -> Callable[[Any], None]:
         def handler(_button: Any) -> None:
-            self.decline(plan_name, shown.exercise_id)
+            self.decline(plan_uid, shown.exercise_id)
 
         return handler
 
-    def _shown(self, plan_name: str, exercise_id: str) -> Suggestion:
+    def _shown(self, plan_uid: str, exercise_id: str) -> tuple[str, Suggestion]:
         for advice in self.advice:
-            if advice.plan_name == plan_name:
+            if advice.plan_uid == plan_uid:
                 for s in advice.suggestions:
                     if s.exercise_id == exercise_id:
-                        return s
+                        return advice.plan_name, s
         raise ValueError("that suggestion is not shown any more; look again")
 
-    def accept(self, plan_name: str, exercise_id: str) -> Any:
-        """Accept the suggestion shown for ``exercise_id`` in ``plan_name``."""
+    def plan_uid(self, plan_name: str) -> str:
+        """The uid of the shown plan called ``plan_name``."""
+        for advice in self.advice:
+            if advice.plan_name == plan_name:
+                return advice.plan_uid
+        raise ValueError(f"no plan called {plan_name!r} is shown")
+
+    def accept(self, plan_uid: str, exercise_id: str) -> Any:
+        """Accept the suggestion shown for ``exercise_id`` in the plan ``plan_uid``."""
         if self.person_id is None:
             raise ValueError("choose a person first")
-        shown = self._shown(plan_name, exercise_id)
+        plan_name, shown = self._shown(plan_uid, exercise_id)
         try:
-            routine = self.advisor.accept(self.person_id, plan_name, shown)
+            routine = self.advisor.accept(self.person_id, plan_uid, shown)
         finally:
             self.show(self.person_id)
         name = self.advisor.catalog[exercise_id].name
@@ -178,16 +181,16 @@ class SuggestionsPanel(widgets.VBox):
             )
         self.messages.success(f"Saved: {what}. Earlier days keep the plan they had.")
         for callback in self._accepted:
-            callback(plan_name, routine)
+            callback(plan_uid, routine)
         return routine
 
-    def decline(self, plan_name: str, exercise_id: str) -> None:
-        """Decline the suggestion shown for ``exercise_id`` in ``plan_name``."""
+    def decline(self, plan_uid: str, exercise_id: str) -> None:
+        """Decline the suggestion shown for ``exercise_id`` in the plan ``plan_uid``."""
         if self.person_id is None:
             raise ValueError("choose a person first")
-        shown = self._shown(plan_name, exercise_id)
+        _plan_name, shown = self._shown(plan_uid, exercise_id)
         try:
-            self.advisor.decline(self.person_id, plan_name, shown)
+            self.advisor.decline(self.person_id, plan_uid, shown)
         finally:
             self.show(self.person_id)
         self.messages.info(
