@@ -108,7 +108,7 @@ def test_migrating_a_version_2_store_keeps_its_checkins(tmp_path: Path) -> None:
         assert frame["discomfort"].tolist() == [4]
         assert frame["morning"].tolist() == [None]
         store.add_checkin(1, 2, at=AT, morning="better")
-        store.decline_suggestion(1, "Evening", "calf_stretch", "progress|3|2025-05-01|1,2,3")
+        store.decline_suggestion(1, "a" * 32, "calf_stretch", "progress|3|2025-05-01|1,2,3")
         assert store.integrity_check() == "ok"
     assert Path(f"{path}.v2.bak").is_file()
 
