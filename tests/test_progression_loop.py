@@ -34,10 +34,10 @@ class _Store(Store):
         super().__init__(path)
         self._pain: dict[tuple[int, str], int] = {}
 
-    def record_pain_during(self, session_id, exercise_id, pain, at=None):  # noqa: ANN001
+    def record_pain_during(self, session_id, exercise_id, pain, at=None):
         self._pain[(session_id, exercise_id)] = pain
 
-    def pain_during_frame(self, person_id=None):  # noqa: ANN001
+    def pain_during_frame(self, person_id=None):
         ids = set(self.sessions_frame(person_id)["session_id"])
         rows = [(s, e, p) for (s, e), p in self._pain.items() if s in ids]
         return pd.DataFrame(rows, columns=["session_id", "exercise_id", "pain_during"])
