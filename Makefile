@@ -29,10 +29,10 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
 	$(SYNC) --extra lab --extra test
-	touch $(VENV)/.installed $@
+	touch $(VENV)/.installed $(VENV)/.installed-lite $@
 
 $(VENV)/.installed-lite: pyproject.toml uv.lock | $(UV)
-	$(SYNC) --extra lab --extra lite
+	$(SYNC) --extra lite
 	touch $@
 
 lock: | $(UV)
@@ -51,6 +51,10 @@ lab: $(VENV)/.installed
 # The app page: the six parts as tabs, code hidden (Voila).
 app: $(VENV)/.installed
 	$(BIN)/voila $(APP_ARGS) notebooks/app.ipynb
+
+# A static JupyterLite site in build/lite (the workbook in the browser; prints its size).
+lite: $(VENV)/.installed-lite
+	$(BIN)/python docs/lite/build_site.py --output build/lite
 
 voila: $(VENV)/.installed
 	$(BIN)/voila $(APP_ARGS) notebooks/02_guided_session.ipynb

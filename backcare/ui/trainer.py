@@ -43,6 +43,7 @@ from ..routine import (
 from .clients import ClientManager
 from .common import Messages, esc, open_catalog, open_store
 from .file_button import FileButton, FilePayload
+from .following import FollowingNow
 from .people import PersonPicker
 
 __all__ = ["RoutineUpload", "TrainerApp", "plan_file_bytes", "plan_filename"]
@@ -194,6 +195,7 @@ class TrainerApp(widgets.VBox):
         )
         self.assign_button.add_class("backcare-trainer-assign")
         self.upload = RoutineUpload(self.catalog, self.store, person=self._person_id)
+        self.following = FollowingNow(self.store, self.catalog, self._person_id, self.messages)
 
         guard = self.messages.guard
         # One click each: "Open" shows the handout in a new tab, ready to print.
@@ -280,6 +282,7 @@ class TrainerApp(widgets.VBox):
                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
             ),
             self.routine_info,
+            self.following,
             widgets.HTML(
                 "<i>Received a plan file from a trainer, or saved one earlier? "
                 "Upload it here to keep it for the chosen client.</i>"
@@ -315,6 +318,7 @@ class TrainerApp(widgets.VBox):
         self.kind.observe(guard(self._on_kind), names="value")
         self.assign_button.on_click(guard(lambda _: self.save_for_client()))
         self.upload.on_loaded(guard(self._after_upload))
+        self.following.on_change = guard(lambda: self._refresh_routines())
 
     # -- state -----------------------------------------------------------------------------
     def _person_id(self) -> int | None:
@@ -362,6 +366,7 @@ class TrainerApp(widgets.VBox):
         self.routine_choice.value = wanted
         self.assign_button.disabled = person_id is None
         self._on_routine()
+        self.following.refresh(self.routine if options else None)
 
     def _on_routine(self) -> None:
         if not self._options or self.routine_choice.value is None:
@@ -374,6 +379,8 @@ class TrainerApp(widgets.VBox):
             f"{esc(routine.schedule.describe())}.</div>"
         )
         self._schedule_from_routine()
+        if hasattr(self, "following"):
+            self.following.propose(routine)
 
     def _schedule_from_routine(self) -> None:
         if not self._options or self.routine_choice.value is None:
@@ -407,10 +414,10 @@ class TrainerApp(widgets.VBox):
         if person_id is None:
             raise ValueError("Add or choose a client first.")
         routine = self.routine
-        routine_id = self.store.save_routine(person_id, routine)
+        followed = self.following.save(routine, person_id)
         self._refresh_routines(select_name=routine.name)
-        self.messages.success(f"Saved {routine.name} for {self.person_name}.")
-        return routine_id
+        self.messages.success(f"Saved {routine.name} for {self.person_name}. {followed}")
+        return self.store.routines(person_id, self.catalog)[0].id
 
     def _offer(self, kind: str, data: bytes, filename: str, mime: str, label: str) -> Path:
         """Save a copy in the exports folder; its button hands the same bytes over."""
