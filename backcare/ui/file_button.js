@@ -18,13 +18,13 @@ function render({ model, el }) {
       button.appendChild(i);
       button.appendChild(document.createTextNode(" "));
     }
-    button.appendChild(document.createTextNode(model.get("label")));
+    button.appendChild(document.createTextNode(model.get("description")));
     button.title = model.get("hint") || "";
     button.disabled = !!model.get("disabled");
     button.classList.toggle("mod-primary", model.get("button_style") === "primary");
   };
   draw();
-  for (const name of ["label", "icon", "hint", "disabled", "button_style"]) {
+  for (const name of ["description", "icon", "hint", "disabled", "button_style"]) {
     model.on(`change:${name}`, draw);
   }
   let pending = null;

@@ -38,7 +38,8 @@ class FileButton(anywidget.AnyWidget):
     """A button that downloads (``mode="download"``) or opens (``mode="open"``) a file."""
 
     _esm = traitlets.Unicode(_source()).tag(sync=True)
-    label = traitlets.Unicode("").tag(sync=True)
+    #: The words on the button (named as on ``widgets.Button``).
+    description = traitlets.Unicode("").tag(sync=True)
     icon = traitlets.Unicode("download").tag(sync=True)
     #: Shown on hover (not ``tooltip``: the widgets' own tooltip needs a description).
     hint = traitlets.Unicode("").tag(sync=True)
@@ -48,7 +49,7 @@ class FileButton(anywidget.AnyWidget):
 
     def __init__(
         self,
-        label: str,
+        description: str,
         make: Callable[[], FilePayload | None],
         *,
         mode: str = "download",
@@ -58,7 +59,7 @@ class FileButton(anywidget.AnyWidget):
     ) -> None:
         if icon is None:
             icon = "external-link" if mode == "open" else "download"
-        super().__init__(label=label, mode=mode, icon=icon, hint=hint, **kwargs)
+        super().__init__(description=description, mode=mode, icon=icon, hint=hint, **kwargs)
         self._make = make
         #: The file sent last (for tests, and to say what was made).
         self.last: FilePayload | None = None
