@@ -67,3 +67,16 @@ def test_make_screenshots_refreshes_docs() -> None:
     recipe = makefile.split("\nscreenshots:", 1)[1].split("\n\n", 1)[0]
     assert f"{SCREENSHOTS_ENV}=docs/screenshots" in recipe
     assert "-m browser" in recipe
+
+
+def test_every_picture_the_readme_shows_is_in_docs() -> None:
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((docs/screenshots/[^)]+\.png)\)", readme)
+    assert "docs/screenshots/app.png" in pictures  # the app page ...
+    assert {f"docs/screenshots/app_{key}.png" for key in ("plan", "session", "log")} <= set(
+        pictures
+    )  # ... and its parts
+    missing = [p for p in pictures if not (REPO / p).is_file()]
+    assert not missing, f"make screenshots has not made: {missing}"

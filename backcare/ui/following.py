@@ -61,11 +61,22 @@ class FollowingNow(widgets.VBox):
         )
         self.mode.add_class("backcare-save-mode")
         self.undo_button = widgets.Button(
-            description="Undo last change", icon="undo", disabled=True
+            description="Undo last change",
+            icon="undo",
+            disabled=True,
+            layout=widgets.Layout(width="auto", flex="0 0 auto"),  # as wide as its words
         )
         self.undo_button.add_class("backcare-plan-undo")
         self.undo_button.on_click(messages.guard(lambda _: self.undo()))
-        super().__init__([self.title, self.rows, widgets.HBox([self.mode, self.undo_button])])
+        super().__init__(
+            [
+                self.title,
+                self.rows,
+                widgets.HBox(
+                    [self.mode, self.undo_button], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+            ]
+        )
         self.add_class("backcare-following")
         self.refresh()
 
@@ -170,8 +181,8 @@ class FollowingNow(widgets.VBox):
             button = widgets.Button(description="Resume", icon="play", tooltip="Follow again")
             button.add_class("backcare-plan-resume")
             button.on_click(self.messages.guard(lambda _, uid=plan.plan_uid: self.resume(uid)))
-        button.layout = widgets.Layout(width="auto")
-        return widgets.HBox([label, button])
+        button.layout = widgets.Layout(width="auto", flex="0 0 auto")  # never squeezed
+        return widgets.HBox([label, button], layout=widgets.Layout(flex_flow="row wrap"))
 
     def _person(self) -> int:
         person_id = self.person()

@@ -33,6 +33,7 @@ from ..progression import MORNING_QUESTION
 from ..progression.records import morning_question_due
 from ..store import ImportReport, InputError, Store, StoreOpenError
 from .common import Messages, esc
+from .dates import DEFAULT_STYLE, BrowserDates, DateStyle, format_when
 from .file_button import FileButton, FilePayload
 from .people import PersonPicker
 from .zone import ZoneControl
@@ -177,7 +178,7 @@ class CheckInLog(traitlets.HasTraits):
         return report
 
 
-def _table_html(frame: pd.DataFrame) -> str:
+def _table_html(frame: pd.DataFrame, style: DateStyle = DEFAULT_STYLE) -> str:
     """The recent entries as an escaped HTML table."""
     if frame.empty:
         return '<p class="backcare-empty"><i>No check-ins yet for this person.</i></p>'
@@ -190,7 +191,7 @@ def _table_html(frame: pd.DataFrame) -> str:
         peg = "" if pd.isna(row.peg) else f"{row.peg:.1f}"
         note = esc(row.note).replace("\n", "<br>")
         cells = (
-            esc(f"{row.at:%a %d %b %Y %H:%M %Z}".rstrip()),  # the zone says which clock
+            esc(format_when(row.at, style, zone=True)),  # the zone says which clock
             esc(f"{row.discomfort}/10"),
             esc(peg),
             esc(CONTEXT_LABELS.get(row.context, row.context))
@@ -208,10 +209,10 @@ def _table_html(frame: pd.DataFrame) -> str:
     )
 
 
-def _entry_label(row: Any) -> str:
+def _entry_label(row: Any, style: DateStyle = DEFAULT_STYLE) -> str:
     note = " ".join(str(row.note).split())
     note = (note[:30] + "…") if len(note) > 30 else note
-    label = f"{row.at:%d %b %H:%M} · {row.discomfort}/10"
+    label = f"{format_when(row.at, style)} · {row.discomfort}/10"
     return f"{label} · {note}" if note else label
 
 
@@ -267,6 +268,8 @@ class CheckInApp(widgets.VBox):
         self.messages = Messages()
         self.title = widgets.HTML("<h3 style='margin:4px 0'>How is your back right now?</h3>")
         self.person = PersonPicker(self.store)
+        # How the browser writes dates (its pickers' order): the table and labels follow it.
+        self.dates = BrowserDates()
         # the person's zone (from the browser the first time): days and times are counted in it
         self.zone = ZoneControl(
             self.store, lambda: self.person_id, self.messages, on_change=self.refresh
@@ -420,7 +423,7 @@ class CheckInApp(widgets.VBox):
                 ),
                 self.peg_box,
                 self.note,
-                widgets.HBox([self.when, self.now_button]),
+                widgets.HBox([self.when, self.now_button, self.dates]),
                 self.zone,
                 self.context,
                 self.morning_box,
@@ -455,6 +458,7 @@ class CheckInApp(widgets.VBox):
     # -- wiring --------------------------------------------------------------------------
     def _wire(self) -> None:
         guard = self.messages.guard
+        self.dates.observe(guard(lambda _: self.refresh()), names="convention")
         self.submit.on_click(guard(self._on_submit))
         self.cancel_edit.on_click(guard(lambda _: self.reset_form()))
         self.now_button.on_click(guard(lambda _: self._set_now()))
@@ -473,6 +477,11 @@ class CheckInApp(widgets.VBox):
         traitlets.dlink((self.model, "can_undo"), (self.undo_button, "disabled"), lambda c: not c)
 
     # -- helpers -------------------------------------------------------------------------
+    @property
+    def date_style(self) -> DateStyle:
+        """The person's way of writing dates: their browser's, once it has said."""
+        return self.dates.date_style()
+
     @property
     def person_id(self) -> int | None:
         return self.person.person_id
@@ -599,9 +608,10 @@ class CheckInApp(widgets.VBox):
                 "<b>Take your data with you</b>.</i></p>"
             )
         else:
-            self.table.value = _table_html(frame)
+            self.table.value = _table_html(frame, self.date_style)
         current = self.entries.value
-        options = [(_entry_label(row), int(row.checkin_id)) for row in frame.itertuples()]
+        style = self.date_style
+        options = [(_entry_label(row, style), int(row.checkin_id)) for row in frame.itertuples()]
         self.entries.options = options
         ids = [value for _, value in options]
         self.entries.value = current if current in ids else (ids[0] if ids else None)
@@ -636,8 +646,8 @@ class CheckInApp(widgets.VBox):
             if person_id is None:
                 self.person.select(self.store.checkin(checkin_id)["person_id"])
             at = fields["at"]
-            clock = f"{at:%H:%M %Z}".rstrip()
-            self.messages.success(f"Saved: {discomfort}/10 at {clock} on {at:%a %d %b}.")
+            when = format_when(at, self.date_style, zone=True)
+            self.messages.success(f"Saved: {discomfort}/10, {when}.")
         self.reset_form()
         self._select_entry(checkin_id)
 
@@ -673,7 +683,8 @@ class CheckInApp(widgets.VBox):
             self.reset_form()
         row = self.model.delete(self.entries.value)
         self.messages.info(
-            f"Deleted the entry of {row['at']:%d %b %H:%M} ({row['discomfort']}/10). "
+            f"Deleted the entry of {format_when(row['at'], self.date_style)} "
+            f"({row['discomfort']}/10). "
             "Press Undo to bring it back."
         )
 

@@ -90,7 +90,8 @@ class PersonPicker(widgets.HBox):
         self.dropdown = widgets.Dropdown(
             description=description,
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto", min_width="10em"),  # room even when empty
+            # As wide as the longest name (never squeezed), with room even when empty.
+            layout=widgets.Layout(width="auto", min_width="10em", flex="0 0 auto"),
         )
         self.add_button = widgets.Button(
             description="Add a person",
