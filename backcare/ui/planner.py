@@ -15,11 +15,13 @@ import ipywidgets as widgets
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind
+from ..progression.advice import Advisor
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
 from .common import Messages, esc, open_catalog, open_store
 from .following import FollowingNow
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
 
 __all__ = ["ExerciseRow", "PlannerApp"]
@@ -242,6 +244,12 @@ class PlannerApp(widgets.VBox):
         )
         self.upload.on_loaded(self._on_uploaded)
         self._refresh_saved()
+        # -- what next? (the progression rule's suggestions for the person's plans) ----------
+        self.suggestions = SuggestionsPanel(Advisor(self.store, catalog), decide=True)
+        self.suggestions.on_accepted(self._on_suggestion_accepted)
+        self.person.observe(
+            guard(lambda _: self.suggestions.show(self.person.person_id)), "person_id"
+        )
 
         self.model.observe(
             self._on_model,
@@ -278,12 +286,14 @@ class PlannerApp(widgets.VBox):
                 widgets.HTML("<h3>5. Open a saved or handed-over routine</h3>"),
                 widgets.HBox([self.saved, self.load_button]),
                 self.upload,
+                self.suggestions,
             ],
             **kwargs,
         )
         self.add_class("backcare-planner")
         self._show_routine()
         self._show_schedule()
+        guard(self.suggestions.show)(self.person.person_id)
 
     # -- handlers -------------------------------------------------------------------------
     def _group_handler(self, group_id: str):
@@ -328,10 +338,17 @@ class PlannerApp(widgets.VBox):
             self.person.refresh()
         followed = self.following.save(routine, person_id)
         self._refresh_saved(select=path.name)
+        self.suggestions.show(person_id)
         self.messages.success(
             f"Saved “{routine.name}” for {self.store.person(person_id).name}, "
             f"as {path.name} in your data folder. {followed}"
         )
+
+    def _on_suggestion_accepted(self, _plan_uid: str, routine: Routine) -> None:
+        """Show the plan's new version (saved by the panel) in the planner."""
+        self.model.load(routine)
+        self._sync_controls()
+        self.messages.success(self.suggestions.messages.text)
 
     def _on_uploaded(self, routine: Routine) -> None:
         self.model.load(routine)
