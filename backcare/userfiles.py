@@ -169,9 +169,10 @@ def _int(text: str) -> int:
 
 
 def _float(text: str) -> float:
-    if len(text) > 4 * MAX_NUMBER_DIGITS:
+    value = float(text) if len(text) <= 4 * MAX_NUMBER_DIGITS else math.inf
+    if not math.isfinite(value):
         raise _NumberTooLong(text)
-    return float(text)
+    return value
 
 
 def _constant(text: str) -> float:
@@ -179,8 +180,10 @@ def _constant(text: str) -> float:
 
 
 def _too_long(file: str, exc: _NumberTooLong) -> UserFileError:
-    if exc.args[0] in ("NaN", "Infinity", "-Infinity"):
+    if exc.args[0] in ("NaN", "Infinity", "-Infinity", "nan", "inf", "-inf", "+inf"):
         problem = f"it holds {exc.args[0]}, which is not a number backcare can use"
+    elif exc.digits <= 4 * MAX_NUMBER_DIGITS:
+        problem = f"it holds the number {exc.args[0]}, too large for any backcare value"
     else:
         problem = (
             f"it holds a number {exc.digits:,} characters long; no backcare value needs more "
