@@ -106,11 +106,14 @@ def describe_bytes(size: int) -> str:
 def check_size(size: int, limit: int, file: str, what: str = "this kind of file") -> None:
     """Refuse ``size`` bytes when over ``limit``, before anything is read or parsed."""
     if size > limit:
+        shown, most = describe_bytes(size), describe_bytes(limit)
+        if shown == most:
+            shown, most = f"{size:,} bytes", f"{limit:,}"
         raise UserFileError(
-            f"it is too large ({describe_bytes(size)}; backcare reads up to "
-            f"{describe_bytes(limit)} for {what})",
+            f"it is too large ({shown}; backcare reads up to {most} for {what})",
             file=file,
-            advice="Check that this is the right file; a file this large was not made by backcare.",
+            advice="Check that this is the right file; a large log can be exported one "
+            "person at a time.",
         )
 
 
