@@ -40,6 +40,7 @@ __all__ = [
     "open_store",
     "readable",
     "report_unexpected",
+    "watch_store",
 ]
 
 log = logging.getLogger(__name__)
@@ -206,22 +207,40 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
 def open_store(messages: Messages, store: Store | None = None) -> Store:
     """``store`` if given, else the user's store.
 
-    When the user's data file cannot be opened (damaged, foreign, newer), the reason is shown
-    in ``messages``, the file is left untouched, and a throw-away in-memory store is used so
-    the page still works; nothing entered then is kept.
+    When the user's data file cannot be opened (damaged, foreign, newer, a data folder that
+    cannot be used), the reason is shown in ``messages``, the file is left untouched, and a
+    throw-away in-memory store is used so the page still works; nothing entered then is
+    kept. A read-only file opens for reading and ``messages`` says why nothing can be saved;
+    while a save waits for another program's lock, ``messages`` shows how long.
     """
-    from ..paths import DataFolderError
     from ..store import Store, StoreOpenError
 
-    if store is not None:
-        return store
-    try:
-        return Store()
-    except (StoreOpenError, DataFolderError) as exc:
-        messages.error(
-            f"{readable(exc)} Until then this page works on a temporary log that is not kept."
-        )
-        return Store(":memory:")
+    if store is None:
+        try:
+            store = Store()
+        except StoreOpenError as exc:
+            messages.error(
+                f"{readable(exc)} Until then this page works on a temporary log that is not kept."
+            )
+            store = Store(":memory:")
+    watch_store(messages, store)
+    return store
+
+
+def watch_store(messages: Messages, store: Store) -> None:
+    """Say in ``messages`` when ``store`` is read-only, and how long a save has waited while
+    another program writes to the file."""
+    if getattr(store, "read_only", False):
+        messages.info(f"Your log is open for reading only: {readable(store.read_only_reason)}")
+    if hasattr(store, "on_wait"):
+        store.on_wait(functools.partial(_show_wait, messages))
+
+
+def _show_wait(messages: Messages, waited: float, limit: float) -> None:
+    messages.info(
+        f"Waiting for the data file: another program is writing to it "
+        f"({waited:.0f} of at most {limit:.0f} seconds)..."
+    )
 
 
 def open_catalog(messages: Messages, catalog: Catalog | None = None) -> Catalog:

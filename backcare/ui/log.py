@@ -30,7 +30,7 @@ import traitlets
 
 from .. import paths
 from ..store import ImportReport, InputError, Store, StoreOpenError
-from .common import Messages, download_link, esc
+from .common import Messages, download_link, esc, watch_store
 from .people import PersonPicker
 
 __all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog", "ExportFile"]
@@ -225,6 +225,11 @@ class CheckInApp(widgets.VBox):
         self.refresh()
         if self.open_error:
             self._lock(self.open_error)
+        else:
+            watch_store(self.messages, self.store)
+            if self.store.read_only:  # reading and exporting still work
+                for control in (self.submit, self.edit_button, self.delete_button, self.upload):
+                    control.disabled = True
 
     def _lock(self, reason: str) -> None:
         """Disable everything that would write, and say why."""

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from .. import paths
 from ..catalog import Catalog
 from ..store import Store, StoreOpenError
-from .common import Messages, download_link, esc, open_catalog
+from .common import Messages, download_link, esc, open_catalog, watch_store
 
 __all__ = ["StartPage", "catalog_overview_html"]
 
@@ -51,6 +51,8 @@ class StartPage(widgets.VBox):
             self.store = store or Store()
         except StoreOpenError as exc:
             self.messages.error(str(exc))
+        else:
+            watch_store(self.messages, self.store)
         self.backup.on_click(self.messages.guard(self._on_backup))
         super().__init__(
             [
@@ -68,7 +70,7 @@ class StartPage(widgets.VBox):
     def refresh(self) -> None:
         """Show the data folder and what the store holds."""
         self.folder.value = (
-            f"<p>Your data folder: <code>{esc(paths.user_data_dir())}</code> "
+            f"<p>Your data folder: <code>{esc(paths.user_data_dir(create=False))}</code> "
             f"(set <code>{paths.DATA_DIR_ENV}</code> to use another).</p>"
         )
         if self.store is None:
