@@ -16,6 +16,7 @@ from typing import Any
 
 from . import paths
 from .prescription import Kind, Prescription, PrescriptionError, Sides
+from .progression.ladder import Ladder, LadderError
 from .userfiles import UserFileError, parse_toml, read_limited
 
 __all__ = ["Catalog", "CatalogError", "Exercise", "Group", "load_catalog"]
@@ -54,6 +55,7 @@ class Exercise:
     prescription: Prescription
     cues: tuple[str, ...]
     source: str = field(default="bundled", compare=False)
+    ladder: Ladder | None = None  # its own progression steps (see backcare.progression)
 
     @property
     def per_side(self) -> bool:
@@ -185,6 +187,7 @@ _EXERCISE_KEYS = {
     "sides",
     "prescription",
     "cues",
+    "ladder",
 }
 
 
@@ -203,6 +206,12 @@ def _exercise(where: str, raw: dict[str, Any], groups: dict[str, Group], source:
         prescription = Prescription.from_dict(kind, raw.get("prescription", {}))
     except PrescriptionError as exc:
         raise CatalogError(f"{where}: field 'prescription': {exc}") from None
+    ladder = None
+    if "ladder" in raw:
+        try:
+            ladder = Ladder.from_dict(kind, raw["ladder"])
+        except LadderError as exc:
+            raise CatalogError(f"{where}: field 'ladder': {exc}") from None
     cues = _text_list(where, raw, "cues")
     if not _MIN_CUES <= len(cues) <= _MAX_CUES:
         raise CatalogError(
@@ -219,6 +228,7 @@ def _exercise(where: str, raw: dict[str, Any], groups: dict[str, Group], source:
         prescription=prescription,
         cues=cues,
         source=source,
+        ladder=ladder,
     )
 
 

@@ -12,6 +12,9 @@ Two things can stand between a person and their log, and both are said in words:
   lock): a write waits up to :data:`LOCK_WAIT_SECONDS`, telling the listeners added with
   :meth:`StoreBase.on_wait` how long it has waited (the pages show it), then gives up with a
   sentence instead of freezing.
+
+In the browser (JupyterLite) the database lives in memory and is saved whole to the file
+after each write: see :mod:`.browser`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import paths
+from .browser import DatabaseImage, in_browser
 from .errors import InputError, StoreOpenError
 from .schema import check_file, inspect, migrate
 
@@ -55,17 +59,26 @@ class StoreBase:
                 raise StoreOpenError(str(exc)) from None
         self.path: str = os.fspath(path)
         self.in_memory = self.path == ":memory:"
+        # In the browser the database lives in memory, saved whole to the file after each
+        # write (SQLite cannot work on the browser's drive itself): see .browser.
+        self._image = (
+            DatabaseImage(Path(self.path)) if in_browser() and not self.in_memory else None
+        )
         if not self.in_memory:
             check_file(Path(self.path))
             self.read_only_reason = _read_only_reason(Path(self.path))
-        self._conn = self._connect()
+        self._db = self._connect()
         try:
+            if self._image is not None:
+                self._image.load(self._db)
             self._prepare()
+            if self._image is not None and not self.read_only_reason:
+                self._image.save(self._db)
         except sqlite3.Error as exc:
-            self._conn.close()
+            self._db.close()
             raise StoreOpenError(_open_problem(self.path, exc)) from None
         except BaseException:
-            self._conn.close()
+            self._db.close()
             raise
 
     def _prepare(self) -> None:
@@ -78,13 +91,20 @@ class StoreBase:
                 inspect(self._conn, self.path)
                 self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
                 self._conn.execute("PRAGMA foreign_keys = ON")
+                image = self._image is not None
                 if self.read_only_reason:
-                    migrate(self._conn, self.path, self.in_memory, read_only=self.read_only_reason)
+                    migrate(
+                        self._conn,
+                        self.path,
+                        self.in_memory,
+                        image=image,
+                        read_only=self.read_only_reason,
+                    )
                     return
-                if not self.in_memory:
+                if not self.in_memory and not image:
                     self._conn.execute("PRAGMA journal_mode = WAL")
                     self._conn.execute("PRAGMA synchronous = FULL")
-                migrate(self._conn, self.path, self.in_memory)
+                migrate(self._conn, self.path, self.in_memory, image=image)
                 return
             except (sqlite3.Error, StoreOpenError) as exc:
                 cause = (
@@ -100,6 +120,8 @@ class StoreBase:
         hold SQLite's side files either)."""
         options = {"timeout": _BUSY_MS / 1000, "isolation_level": None, "check_same_thread": False}
         try:
+            if self._image is not None:
+                return sqlite3.connect(":memory:", **options)  # type: ignore[arg-type]
             if not self.read_only_reason:
                 return sqlite3.connect(self.path, **options)  # type: ignore[arg-type]
             uri = "file:" + urllib.parse.quote(str(Path(self.path).resolve()))
@@ -119,6 +141,14 @@ class StoreBase:
         return bool(self.read_only_reason)
 
     @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection; in the browser, first brought up to date with the file when
+        another notebook saved it since (never inside a transaction)."""
+        if self._image is not None and not self._db.in_transaction:
+            self._image.refresh(self._db)
+        return self._db
+
+    @property
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -128,7 +158,7 @@ class StoreBase:
         self._wait_listeners.append(listener)
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -156,6 +186,8 @@ class StoreBase:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise InputError(_write_problem(self.path, exc)) from None
+        if self._image is not None:
+            self._image.save(self._db)
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE``, waiting in short steps for another program's write lock and

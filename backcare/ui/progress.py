@@ -24,9 +24,12 @@ import traitlets
 from .. import analysis
 from ..catalog import Catalog
 from ..charts import CalendarHeatmap, GroupAdherenceChart, ProgressFigure
+from ..progression.advice import Advisor
 from ..store import Store, StoreOpenError
+from ..zones import today_in
 from .common import Messages, download_link, esc, open_catalog
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel, suggestion_summary
 
 __all__ = ["RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
 
@@ -59,6 +62,9 @@ class ProgressReport:
     def table(self) -> pd.DataFrame:
         """The numbers shown, one row a day (the CSV download)."""
         return analysis.daily_table(self.trend, self.daily)
+
+
+_TIME_COLUMNS = ("at", "started_at", "ended_at", "completed_at")
 
 
 class ProgressModel(traitlets.HasTraits):
@@ -107,22 +113,43 @@ class ProgressModel(traitlets.HasTraits):
             last = max((d for d in days if not pd.isna(d)), default=None)
             if self.store.is_demo and last is not None:
                 return last
-            today = pd.Timestamp(self._today or dt.date.today())
+            today = pd.Timestamp(self._today or today_in(self.store.zone(self.person_id)))
             return max(today, last) if last is not None else today
         return pd.Timestamp(self._today)
 
-    def _plan(self, person_id: int) -> list[Any]:
-        """The person's saved routines; each plans sessions from the day it was saved on
-        (:func:`analysis.planned_sessions` reads ``saved_at``)."""
-        return self.store.routines(person_id, self.catalog)
+    def _plan(self, person_id: int) -> Any:
+        """The person's plan history: each day counts the routine versions in force that day
+        (:func:`analysis.planned_sessions` reads its periods)."""
+        return self.store.plan_history(person_id, self.catalog)
+
+    def _rows(self, frame: pd.DataFrame, person_id: int | None) -> pd.DataFrame:
+        """A person's rows with every time in their own zone, so days are their days."""
+        mine = frame.loc[frame["person_id"] == person_id]
+        zone = self.store.zone(person_id)
+        columns = [c for c in _TIME_COLUMNS if c in mine]
+        return mine.assign(**{c: mine[c].dt.tz_convert(zone) for c in columns})
+
+    def _wall_clock(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Everyone's rows with times as naive wall-clock times in each person's own zone
+        (for the functions that take all people at once)."""
+        out = frame.copy()
+        for column in (c for c in _TIME_COLUMNS if c in frame):
+            wall = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+            for person in self.people:
+                rows = frame["person_id"] == person.id
+                if rows.any():
+                    local = frame.loc[rows, column].dt.tz_convert(person.tz)
+                    wall[rows] = local.dt.tz_localize(None).astype("datetime64[us]")
+            out[column] = wall
+        return out
 
     def report(self) -> ProgressReport:
         """The numbers for the chosen person and range."""
         person_id = self.person_id
         names = {p.id: p.name for p in self.people}
-        mine_c = self.checkins.loc[self.checkins["person_id"] == person_id]
-        mine_s = self.sessions.loc[self.sessions["person_id"] == person_id]
-        mine_st = self.steps.loc[self.steps["person_id"] == person_id]
+        mine_c = self._rows(self.checkins, person_id)
+        mine_s = self._rows(self.sessions, person_id)
+        mine_st = self._rows(self.steps, person_id)
         _label, days, period = RANGES[self.range_key]
         if self.range_key == "custom":
             start, end = self._custom_range()
@@ -174,11 +201,16 @@ class ProgressModel(traitlets.HasTraits):
         """The trainer overview: one row a person, over the last 4 weeks."""
         plans = {p.id: self._plan(p.id) for p in self.people}
         return analysis.trainer_overview(
-            self.people, self.checkins, self.sessions, plans, self.today, rule=self.rule
+            self.people,
+            self._wall_clock(self.checkins),
+            self._wall_clock(self.sessions),
+            plans,
+            self.today,
+            rule=self.rule,
         )
 
 
-def _overview_html(frame: pd.DataFrame) -> str:
+def _overview_html(frame: pd.DataFrame, next_steps: dict[int, str] | None = None) -> str:
     if frame.empty:
         return "<p>No people yet.</p>"
     rows = []
@@ -196,14 +228,15 @@ def _overview_html(frame: pd.DataFrame) -> str:
         rows.append(
             f"<tr><td>{esc(row.name)}</td><td>{esc(last)}</td>"
             f"<td>{esc(sessions.replace('%', ' %'))}</td><td>{esc(change)}</td>"
-            f"<td>{esc(row.flag)}</td></tr>"
+            f"<td>{esc(row.flag)}</td>"
+            f'<td class="backcare-overview-next">{esc((next_steps or {}).get(row.person_id, ""))}'
+            "</td></tr>"
         )
     return (
         '<table class="backcare-table backcare-progress-overview-table">'
         "<tr><th>person</th><th>last session</th><th>sessions, last 4 weeks</th>"
-        "<th>discomfort change from the starting level</th><th>flag</th></tr>"
-        + "".join(rows)
-        + "</table>"
+        "<th>discomfort change from the starting level</th><th>flag</th>"
+        "<th>suggestions waiting</th></tr>" + "".join(rows) + "</table>"
     )
 
 
@@ -264,6 +297,8 @@ class ProgressApp(widgets.VBox):
         self.downloads.add_class("backcare-progress-downloads")
         self.overview_html = widgets.HTML()
         self.overview_html.add_class("backcare-progress-overview")
+        self.suggestions_box = widgets.VBox()  # the panel is made per data source
+        self.suggestions: SuggestionsPanel | None = None
 
         self.model: ProgressModel | None = None
         self.picker: PersonPicker | None = None
@@ -276,6 +311,7 @@ class ProgressApp(widgets.VBox):
                 self.controls,
                 self.messages,
                 self.summary,
+                self.suggestions_box,
                 self.progress_image,
                 self.calendar_image,
                 self.group_image,
@@ -326,6 +362,8 @@ class ProgressApp(widgets.VBox):
         if self.model is not None and self.model.store.is_demo and self.model.store is not store:
             self.model.store.close()
         self.model = ProgressModel(store, self.catalog, today=self._today)
+        self.suggestions = SuggestionsPanel(Advisor(store, self.catalog, today=self._today))
+        self.suggestions_box.children = [self.suggestions]
         self.picker = PersonPicker(store)
         self.picker.add_class("backcare-progress-person")
         self.controls.children = (
@@ -432,4 +470,11 @@ class ProgressApp(widgets.VBox):
             + " &nbsp; "
             + download_link(csv, f"{stem}.csv", "text/csv", "Download the numbers (CSV)")
         )
-        self.overview_html.value = _overview_html(self.model.overview())
+        next_steps: dict[int, str] = {}
+        if self.suggestions is not None:
+            self.suggestions.show(report.person_id)
+            names = {e.id: e.name for e in self.catalog.exercises}
+            advisor = self.suggestions.advisor
+            for person in self.model.people:
+                next_steps[person.id] = suggestion_summary(advisor.waiting(person.id), names)
+        self.overview_html.value = _overview_html(self.model.overview(), next_steps)
