@@ -10,7 +10,7 @@ from .. import paths
 from ..catalog import Catalog
 from ..store import Store, StoreOpenError
 from ..store.browser import in_browser
-from .common import Messages, download_link, esc, open_catalog
+from .common import Messages, download_link, esc, open_catalog, watch_store
 
 # Shown when the workbook runs in the browser (JupyterLite), beside the backup button.
 BROWSER_STORAGE_NOTE = (
@@ -61,6 +61,8 @@ class StartPage(widgets.VBox):
             self.store = store or Store()
         except StoreOpenError as exc:
             self.messages.error(str(exc))
+        else:
+            watch_store(self.messages, self.store)
         self.backup.on_click(self.messages.guard(self._on_backup))
         super().__init__(
             [
@@ -78,7 +80,7 @@ class StartPage(widgets.VBox):
     def refresh(self) -> None:
         """Show the data folder and what the store holds."""
         self.folder.value = (
-            f"<p>Your data folder: <code>{esc(paths.user_data_dir())}</code> "
+            f"<p>Your data folder: <code>{esc(paths.user_data_dir(create=False))}</code> "
             f"(set <code>{paths.DATA_DIR_ENV}</code> to use another).</p>"
         )
         if in_browser():
