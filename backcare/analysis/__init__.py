@@ -45,20 +45,39 @@ from __future__ import annotations
 
 from ._common import MIN_DAYS_PER_GROUP
 from .adherence import HIGH_ADHERENCE_SHARE, adherence, planned_sessions
-from .association import Association, Comparison, association, compare_means, t_quantile_975
+from .association import (
+    METHOD,
+    MIN_DAYS_FOR_INTERVAL,
+    Association,
+    Comparison,
+    association,
+    streak_interval,
+)
 from .change import IMPORTANT_CHANGE, ChangeResult, ImportantChangeRule, important_change
 from .days import day_of, first_activity_day
-from .exercises import AFTER_SESSION_HOURS, by_exercise, by_group, discomfort_after_sessions
-from .overview import PersonReport, daily_table, person_reports, summary_sentences, trainer_overview
-from .trend import BASELINE_DAYS, ROLLING_DAYS, discomfort_trend
+from .exercises import (
+    AFTER_SESSION_HOURS,
+    by_exercise,
+    by_group,
+    discomfort_after_sessions,
+    hurting_exercises,
+)
+from .overview import daily_table, trainer_overview
+from .reports import PersonReport, person_report, person_reports
+from .trend import BASELINE_DAYS, MIN_ROLLING_DAYS, ROLLING_DAYS, TREND_CONTEXTS, discomfort_trend
+from .words import hurting_sentences, summary_sentences
 
 __all__ = [
     "AFTER_SESSION_HOURS",
     "BASELINE_DAYS",
     "HIGH_ADHERENCE_SHARE",
     "IMPORTANT_CHANGE",
+    "METHOD",
+    "MIN_DAYS_FOR_INTERVAL",
     "MIN_DAYS_PER_GROUP",
+    "MIN_ROLLING_DAYS",
     "ROLLING_DAYS",
+    "TREND_CONTEXTS",
     "Association",
     "ChangeResult",
     "Comparison",
@@ -68,16 +87,18 @@ __all__ = [
     "association",
     "by_exercise",
     "by_group",
-    "compare_means",
     "daily_table",
     "day_of",
     "discomfort_after_sessions",
     "discomfort_trend",
     "first_activity_day",
+    "hurting_exercises",
+    "hurting_sentences",
     "important_change",
+    "person_report",
     "person_reports",
     "planned_sessions",
+    "streak_interval",
     "summary_sentences",
-    "t_quantile_975",
     "trainer_overview",
 ]
