@@ -20,8 +20,7 @@ __all__ = [
 ]
 
 RED_FLAGS_INTRO = (
-    "Stop and seek care promptly, rather than exercise, if your back pain comes with any of "
-    "these:"
+    "Stop and seek care promptly, rather than exercise, if your back pain comes with any of these:"
 )
 
 RED_FLAGS: tuple[str, ...] = (

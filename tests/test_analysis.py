@@ -23,8 +23,8 @@ from backcare.analysis import (
     discomfort_trend,
     important_change,
     planned_sessions,
-    summary_sentences,
     streak_interval,
+    summary_sentences,
     trainer_overview,
 )
 from backcare.routine import Schedule, ScheduleKind, evening_session

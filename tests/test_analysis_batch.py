@@ -71,9 +71,7 @@ def test_the_report_for_one_person_is_the_report_for_everyone(demo_frames) -> No
         everyone = reports[person_id]
         mine = [f[f["person_id"] == person_id] for f in (checkins, sessions, steps)]
         for frames in ((checkins, sessions, steps), mine):
-            one = analysis.person_report(
-                *frames, plan, everyone.start, end, person_id=person_id
-            )
+            one = analysis.person_report(*frames, plan, everyone.start, end, person_id=person_id)
             for field in dataclasses.fields(one):
                 a, b = getattr(one, field.name), getattr(everyone, field.name)
                 if isinstance(a, pd.DataFrame):

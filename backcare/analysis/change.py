@@ -103,7 +103,7 @@ class ChangeResult:
 
     ``days_with_data`` counts the days with a score in the period looked at; ``baseline_days``
     is how many first days with a score make up the starting level; ``as_of`` is the last day
-    of the 7-day mean used; ``gap_days`` counts days with a score in the period that have no
+    of the 7-day mean used; ``gap_days`` counts days with a score after the first week that have no
     7-day mean (fewer than :data:`MIN_ROLLING_DAYS` days with a score in their 7);
     ``after_scores`` and ``after_mean`` are the scores given right after sessions.
     """
@@ -242,7 +242,8 @@ def important_change(
     after_mean = float(np.nansum(after_values * after_n) / after_total) if after_total else math.nan
     has_score = ~np.isnan(daily)
     with_data = np.flatnonzero(has_score)
-    gap_days = int((has_score & np.isnan(rolling)).sum())
+    # gaps in the 7-day line after the first week (a log's first days always start with one)
+    gap_days = int((has_score & after_baseline & np.isnan(rolling)).sum())
     after = has_score & after_baseline
     usable = np.flatnonzero(after & ~np.isnan(rolling))
     extra = {"gap_days": gap_days, "after_scores": after_total, "after_mean": after_mean}
