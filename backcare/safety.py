@@ -14,8 +14,9 @@ __all__ = [
     "NOT_TREATMENT",
     "RED_FLAGS",
     "RED_FLAGS_INTRO",
-    "RED_FLAGS_SHORT",
+    "RED_FLAGS_WHERE",
     "red_flags_html",
+    "red_flags_sentence",
     "red_flags_text",
 ]
 
@@ -40,14 +41,6 @@ RED_FLAGS_WHERE = (
     "say that a professional should look first."
 )
 
-RED_FLAGS_SHORT = (
-    "Before you start: stop and seek care promptly instead of exercising if back pain comes "
-    "with numbness in the saddle area, new bladder or bowel trouble, a leg growing weak or "
-    "numb, fever or unexplained weight loss, pain after a fall or injury, severe pain at "
-    "night, or a history of cancer."
-)
-"""The red flags in one sentence, for tight places (before a session starts)."""
-
 NOT_TREATMENT = (
     "This is general fitness guidance, not treatment, and it does not diagnose anything. Stop "
     "an exercise that brings on sharp pain or pain that keeps getting worse, and see a health "
@@ -59,6 +52,11 @@ HURT_ADVICE = (
     "if it keeps hurting, talk to a physiotherapist or doctor before doing it again."
 )
 """What to do about an exercise reported as hurting (dashboard, trainer overview)."""
+
+
+def red_flags_sentence() -> str:
+    """The red flags in one paragraph, for tight places (before a session, the handout)."""
+    return f"{RED_FLAGS_INTRO} {'; '.join(RED_FLAGS)}. {RED_FLAGS_WHERE}"
 
 
 def red_flags_text() -> str:

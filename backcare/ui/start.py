@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from .. import paths
 from ..catalog import Catalog
+from ..safety import NOT_TREATMENT, red_flags_html
 from ..store import Store, StoreOpenError
 from .common import Messages, download_link, esc, open_catalog
 
@@ -52,8 +53,13 @@ class StartPage(widgets.VBox):
         except StoreOpenError as exc:
             self.messages.error(str(exc))
         self.backup.on_click(self.messages.guard(self._on_backup))
+        self.red_flags = widgets.HTML(
+            f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html()
+        )
+        self.red_flags.add_class("backcare-start-red-flags")
         super().__init__(
             [
+                self.red_flags,
                 self.folder,
                 self.status,
                 widgets.HBox([self.backup, self.backup_link]),
