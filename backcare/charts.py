@@ -314,7 +314,10 @@ class GroupAdherenceChart(_Chart):
     def update(self, per_group: pd.DataFrame, *, title: str = "Adherence by group") -> None:
         """Show ``per_group`` (from :func:`analysis.by_group`)."""
         for bar, label, group in zip(self.bars, self.labels, self.group_ids, strict=True):
-            if group in per_group.index:
+            if group in per_group.index and int(per_group.loc[group, "steps_planned"]) == 0:
+                # planned, but every session with it was left before a step was done
+                share, text = 0.0, "no session done yet"
+            elif group in per_group.index:
                 row = per_group.loc[group]
                 share = float(row["adherence"]) if pd.notna(row["adherence"]) else 0.0
                 text = f"{int(row['steps_done'])} of {int(row['steps_planned'])} steps"
