@@ -24,11 +24,13 @@ import traitlets
 from .. import analysis
 from ..catalog import Catalog
 from ..charts import CalendarHeatmap, GroupAdherenceChart, ProgressFigure
+from ..progression.advice import Advisor
 from ..safety import HURT_ADVICE
 from ..store import Store, StoreOpenError
 from ..zones import today_in
 from .common import Messages, download_link, esc, open_catalog
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel, suggestion_summary
 
 __all__ = ["LONGER", "RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
 
@@ -229,7 +231,11 @@ class ProgressModel(traitlets.HasTraits):
         )
 
 
-def _overview_html(frame: pd.DataFrame, names: dict[str, str] | None = None) -> str:
+def _overview_html(
+    frame: pd.DataFrame,
+    next_steps: dict[int, str] | None = None,
+    names: dict[str, str] | None = None,
+) -> str:
     if frame.empty:
         return "<p>No people yet.</p>"
     names = names or {}
@@ -254,7 +260,9 @@ def _overview_html(frame: pd.DataFrame, names: dict[str, str] | None = None) -> 
         rows.append(
             f"<tr><td>{esc(row.name)}</td><td>{esc(last)}</td>"
             f"<td>{esc(sessions.replace('%', ' %'))}</td><td>{esc(change)}</td>"
-            f"<td>{esc(row.flag)}</td><td>{esc(hurt)}</td></tr>"
+            f"<td>{esc(row.flag)}</td><td>{esc(hurt)}</td>"
+            f'<td class="backcare-overview-next">{esc((next_steps or {}).get(row.person_id, ""))}'
+            "</td></tr>"
         )
     advice = ""
     if (frame["hurt_times"] > 0).any():
@@ -263,7 +271,10 @@ def _overview_html(frame: pd.DataFrame, names: dict[str, str] | None = None) -> 
         '<table class="backcare-table backcare-progress-overview-table">'
         "<tr><th>person</th><th>last session</th><th>sessions, last 4 weeks</th>"
         "<th>discomfort change from the starting level</th><th>flag</th>"
-        "<th>exercises that hurt, last 4 weeks</th></tr>" + "".join(rows) + "</table>" + advice
+        "<th>exercises that hurt, last 4 weeks</th><th>suggestions waiting</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        + advice
     )
 
 
@@ -330,6 +341,8 @@ class ProgressApp(widgets.VBox):
         self.downloads.add_class("backcare-progress-downloads")
         self.overview_html = widgets.HTML()
         self.overview_html.add_class("backcare-progress-overview")
+        self.suggestions_box = widgets.VBox()  # the panel is made per data source
+        self.suggestions: SuggestionsPanel | None = None
 
         self.model: ProgressModel | None = None
         self.picker: PersonPicker | None = None
@@ -344,6 +357,7 @@ class ProgressApp(widgets.VBox):
                 self.summary,
                 self.longer_button,
                 self.hurting_html,
+                self.suggestions_box,
                 self.progress_image,
                 self.calendar_image,
                 self.group_image,
@@ -395,6 +409,8 @@ class ProgressApp(widgets.VBox):
         if self.model is not None and self.model.store.is_demo and self.model.store is not store:
             self.model.store.close()
         self.model = ProgressModel(store, self.catalog, today=self._today)
+        self.suggestions = SuggestionsPanel(Advisor(store, self.catalog, today=self._today))
+        self.suggestions_box.children = [self.suggestions]
         self.picker = PersonPicker(store)
         self.picker.add_class("backcare-progress-person")
         self.controls.children = (
@@ -521,5 +537,11 @@ class ProgressApp(widgets.VBox):
             + " &nbsp; "
             + download_link(csv, f"{stem}.csv", "text/csv", "Download the numbers (CSV)")
         )
+        next_steps: dict[int, str] = {}
         names = {e.id: e.name for e in self.catalog.exercises}
-        self.overview_html.value = _overview_html(self.model.overview(), names)
+        if self.suggestions is not None:
+            self.suggestions.show(report.person_id)
+            advisor = self.suggestions.advisor
+            for person in self.model.people:
+                next_steps[person.id] = suggestion_summary(advisor.waiting(person.id), names)
+        self.overview_html.value = _overview_html(self.model.overview(), next_steps, names)
