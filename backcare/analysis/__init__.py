@@ -10,28 +10,34 @@ What is computed:
 * **Adherence** (:func:`adherence`): sessions done against sessions planned by the person's
   routine schedules (a saved routine plans from the day it was saved on), per day or per
   week, and how much of each session was completed.
-* **Discomfort trend** (:func:`discomfort_trend`): the daily mean of the 0-10 scores, a 7-day
-  rolling mean, the baseline (the person's starting level: the mean of their first 7 days
-  that have a score, whatever period is shown) and the change from it in points and percent.
-* **Important change** (:func:`important_change`): whether the change reaches the published
-  threshold for a change that matters in low-back pain, a named rule
-  (:class:`ImportantChangeRule`).
+* **Discomfort trend** (:func:`discomfort_trend`): the daily mean of the 0-10 daily and
+  before-session scores, a 7-day mean that needs 4 days with a score among the 7 and reaches
+  back before the period shown, the baseline (the person's starting level: the mean of their
+  first 7 days that have a score, whatever period is shown) and the change from it. Scores
+  given right after a session are kept apart as that session's immediate response.
+* **Important change** (:func:`important_change`): the change from the starting level to the
+  latest 7-day mean under a written rule (:class:`ImportantChangeRule`: the published 2 points
+  or 30 % for improvement, a 1-point floor, and 2 points for a rise).
 * **Association** (:func:`association`): discomfort on days after a session against days after
-  none, and weeks with more of the plan done against weeks with less, each with counts, the
-  mean difference and a 95 % confidence interval, or "not enough data yet" below
-  :data:`MIN_DAYS_PER_GROUP` in either group. These are associations only: people feel better
-  or worse for many reasons, so no sentence here claims that a session made the difference.
+  none, and weeks with more of the plan done against weeks with less, with a 95 % interval
+  that allows for streaks in scores and sessions (:func:`streak_interval`, statsmodels GLSAR)
+  once there are :data:`MIN_DAYS_FOR_INTERVAL` days with a score. These are associations
+  only: people feel better or worse for many reasons, so no sentence here claims that a
+  session made the difference.
 * **Per exercise and per group** (:func:`by_exercise`, :func:`by_group`): how often each was
-  done, and the mean discomfort reported after sessions that included it.
-* **Plain words** (:func:`summary_sentences`) and the **trainer overview**
-  (:func:`trainer_overview`): one row a person.
-* **Everyone at once** (:func:`person_reports`): all of the above for every person in one pass
-  over the store's frames, with the same numbers as the single-person functions.
+  done, and the mean discomfort reported after sessions that included it; exercises reported
+  as hurting (:func:`hurting_exercises`).
+* **Plain words** (:func:`summary_sentences`, :func:`hurting_sentences`) and the **trainer
+  overview** (:func:`trainer_overview`): one row a person.
+* **One person or everyone** (:func:`person_report`, :func:`person_reports`): all of the above
+  for a person and period from one implementation; the dashboard, the analytics benchmark and
+  the trainer overview all use it, so a person's numbers are the same everywhere.
 
 Where each lives: :mod:`.days` (days and periods), :mod:`.adherence`, :mod:`.trend`,
 :mod:`.change` (the rule for a change that matters), :mod:`.association`, :mod:`.exercises`
-(per exercise and per group) and :mod:`.overview` (words, the trainer overview and everyone's
-reports). Everything public is importable from ``backcare.analysis`` itself.
+(per exercise and per group, hurting exercises), :mod:`.reports` (a person's report, one
+implementation), :mod:`.words` (the summary) and :mod:`.overview` (the daily table and the
+trainer overview). Everything public is importable from ``backcare.analysis`` itself.
 
 The work is done on numpy arrays (day numbers, bincounts, sorted searches) rather than with a
 groupby or merge per call; where floats are summed, the order and method follow what pandas
