@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
-from ..prescription import ALLOWED, Kind
+from ..prescription import ALLOWED, Kind, limits_text
 from ..progression.advice import Advisor
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
@@ -266,7 +266,7 @@ class PlannerApp(widgets.VBox):
                 ),
                 widgets.HTML(
                     "<h3>2. Adjust exercises</h3><small>Untick an exercise to leave it "
-                    "out. Numbers stay within safe limits.</small>"
+                    f"out. {esc(limits_text())}</small>"
                 ),
                 widgets.VBox(list(self.rows.values())),
                 widgets.HTML("<h3>3. When</h3>"),
