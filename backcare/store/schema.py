@@ -142,8 +142,23 @@ UPDATE people SET zone_source = 'offset', zone = (
 UPDATE people SET zone_source = NULL WHERE zone IS NULL;
 """
 
+# The next-morning answer of the progression rule, and the suggestions a person declined
+# (each until new data arrive: ``data_mark`` names the data it was based on).
+_V4 = """
+ALTER TABLE checkins ADD COLUMN morning TEXT CHECK (morning IN ('better', 'same', 'worse'));
+CREATE TABLE declined_suggestions (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    plan_uid TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    data_mark TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (person_id, plan_uid, exercise_id)
+);
+"""
+
 #: Forward migrations: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
