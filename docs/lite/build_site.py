@@ -22,7 +22,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-__all__ = ["PYODIDE_PACKAGES", "WHEELS_FROM_PYPI", "kernel_packages", "main"]
+__all__ = ["FROM_THE_KERNEL", "PYODIDE_PACKAGES", "WHEELS_FROM_PYPI", "kernel_packages", "main"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,13 @@ PYODIDE_PACKAGES = [
     "typing-extensions",
 ]
 # Those it does not ship: their wheels (pure Python) go into the site, at uv.lock's versions.
-WHEELS_FROM_PYPI = ["ipywidgets", "icalendar", "comm"]
+WHEELS_FROM_PYPI = ["anywidget", "comm", "icalendar", "ipywidgets", "psygnal"]
+# What the Pyodide kernel brings itself (IPython, traitlets, the widgets shims), and the
+# widgets' front end, which the site already carries as an extension.
+FROM_THE_KERNEL = ["ipython", "traitlets", "widgetsnbextension", "jupyterlab-widgets"]
+# pip picks the wheels Pyodide can load: pure Python ones ("py3-none-any").
+PURE_PYTHON = ["--only-binary", ":all:", "--platform", "any", "--implementation", "py"]
+PURE_PYTHON += ["--python-version", "3.12", "--abi", "none"]
 # The kernel's worker script sits in extensions/@jupyterlite/pyodide-kernel-extension/static/;
 # the site's wheels are in pypi/ at the site's root (the piplite add-on puts them there).
 WHEELS_FROM_WORKER = "../../../../pypi/"
@@ -80,17 +86,7 @@ def build_wheels(folder: Path) -> list[Path]:
     )
     pins = [f"{name}=={version}" for name, version in locked_versions(WHEELS_FROM_PYPI).items()]
     subprocess.run(
-        [
-            *pip,
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            "-d",
-            str(folder),
-            *pins,
-        ],
+        [*pip, "download", "--quiet", "--no-deps", "-d", str(folder), *PURE_PYTHON, *pins],
         check=True,
     )
     return sorted(folder.glob("*.whl"))
