@@ -212,14 +212,20 @@ def inspect(conn: sqlite3.Connection, path: str) -> None:
         )
 
 
-def migrate(conn: sqlite3.Connection, path: str, in_memory: bool) -> None:
-    """Bring the schema to :data:`SCHEMA_VERSION`, keeping a copy of an older file first."""
+def migrate(conn: sqlite3.Connection, path: str, in_memory: bool, image: bool = False) -> None:
+    """Bring the schema to :data:`SCHEMA_VERSION`, keeping a copy of an older file first.
+
+    ``image``: the database is a memory copy of ``path`` (the browser, see :mod:`.browser`);
+    the copy is then written as a whole file, never through SQLite on the drive.
+    """
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version == SCHEMA_VERSION:
         return
     if version > 0 and not in_memory:
         backup = Path(f"{path}.v{version}.bak")
-        if not backup.exists():
+        if not backup.exists() and image:
+            backup.write_bytes(conn.serialize())
+        elif not backup.exists():
             with contextlib.closing(sqlite3.connect(backup)) as copy:
                 conn.backup(copy)
     for target in range(version + 1, SCHEMA_VERSION + 1):

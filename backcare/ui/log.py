@@ -34,6 +34,7 @@ from ..progression.records import morning_question_due
 from ..store import ImportReport, InputError, Store, StoreOpenError
 from .common import Messages, download_link, esc
 from .people import PersonPicker
+from .zone import ZoneControl
 
 __all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog", "ExportFile"]
 
@@ -265,6 +266,10 @@ class CheckInApp(widgets.VBox):
         self.messages = Messages()
         self.title = widgets.HTML("<h3 style='margin:4px 0'>How is your back right now?</h3>")
         self.person = PersonPicker(self.store)
+        # the person's zone (from the browser the first time): days and times are counted in it
+        self.zone = ZoneControl(
+            self.store, lambda: self.person_id, self.messages, on_change=self.refresh
+        )
 
         self.discomfort = widgets.IntSlider(
             value=0,
@@ -409,6 +414,7 @@ class CheckInApp(widgets.VBox):
                 self.peg_box,
                 self.note,
                 widgets.HBox([self.when, self.now_button]),
+                self.zone,
                 self.context,
                 self.morning_box,
                 widgets.HBox([self.submit, self.cancel_edit]),
@@ -549,13 +555,14 @@ class CheckInApp(widgets.VBox):
         """The entry's time: now, unless the date or time was changed by hand."""
         if not self._time_touched:
             if self.editing_id is None:
-                return dt.datetime.now().astimezone()
+                return dt.datetime.now(self.zone.tz())
             if self._editing_at is not None:
                 return self._editing_at  # unchanged: keep the entry's own time and zone
         at = self.when.value
         if at is None:
             raise InputError("please give a date and a time (or press Now)")
-        return at  # timezone-aware: the instant the user chose in their own time zone
+        # timezone-aware: the instant the user chose, kept with the person's own offset
+        return at.astimezone(self.zone.tz())
 
     def _form_fields(self) -> dict[str, Any]:
         peg = (
@@ -598,6 +605,7 @@ class CheckInApp(widgets.VBox):
 
     # -- callbacks -----------------------------------------------------------------------
     def _on_person(self) -> None:
+        self.zone.refresh()
         if self.editing_id is not None:
             self.reset_form()
         elif self.score_source != "user":
