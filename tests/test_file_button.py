@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backcare.store import InputError
 from backcare.ui.common import Messages, download_link
 from backcare.ui.file_button import FileButton, FilePayload
 
@@ -38,7 +39,7 @@ def test_open_mode_and_a_failure_that_shows_a_message() -> None:
     messages = Messages()
 
     def broken() -> FilePayload:
-        raise ValueError("choose a routine first")
+        raise InputError("choose a routine first")
 
     button = FileButton("Open the handout", messages.guard(broken), mode="open")
     assert button.icon == "external-link"
