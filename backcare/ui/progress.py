@@ -326,7 +326,9 @@ class ProgressApp(widgets.VBox):
         self.summary = widgets.HTML()
         self.summary.add_class("backcare-progress-summary")
         self.longer_button = widgets.Button(
-            description="Show a longer period", icon="expand", layout={"display": "none"}
+            description="Show a longer period",
+            icon="expand",
+            layout={"display": "none", "width": "auto"},  # as wide as its words
         )
         self.longer_button.add_class("backcare-progress-longer")
         self.hurting_html = widgets.HTML()

@@ -171,7 +171,9 @@ def test_the_diary_writes_dates_as_the_browser_does(voila, flows) -> None:
     )
     row = diary.locator(".backcare-recent tr", has_text=note)
     assert today in row.inner_text(), (today, row.inner_text())
-    chosen = diary.locator(".backcare-entries select").evaluate(
-        "s => s.options[s.selectedIndex].text"
+    chosen = (
+        diary.locator(".backcare-entries select")
+        .evaluate("s => s.options[s.selectedIndex].text")
+        .replace("\xa0", " ")
     )
     assert today in chosen and "5/10" in chosen and "app page" in chosen, chosen
