@@ -127,3 +127,13 @@ def test_add_a_person_refuses_bad_names_and_changes_nothing() -> None:
         picker.confirm.click()
         assert picker.label == HOSTILE  # a plain label; the message escapes it
         assert "<script>" not in picker.messages.value
+
+
+def test_the_demo_data_offers_no_add(catalog) -> None:
+    """The progress page on the demo data: nobody can be added to made-up data."""
+    from backcare.ui.progress import ProgressApp
+
+    app = ProgressApp(store=Store(":memory:"), catalog=catalog)
+    assert app.is_demo
+    assert app.picker.add_button.layout.display == "none"
+    assert PersonPicker(Store(":memory:")).add_button.layout.display != "none"

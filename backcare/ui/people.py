@@ -83,7 +83,14 @@ class PersonPicker(widgets.HBox):
     person_id = traitlets.Int(None, allow_none=True)
     value = traitlets.Int(None, allow_none=True)
 
-    def __init__(self, store: Store, *, description: str = "Whose data", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        description: str = "Whose data",
+        can_add: bool = True,
+        **kwargs: Any,
+    ) -> None:
         kwargs.pop("style", None)
         self.store = store
         self.people = People.of(store)
@@ -100,6 +107,8 @@ class PersonPicker(widgets.HBox):
             layout=widgets.Layout(width="auto"),
         )
         self.add_button.add_class("backcare-person-add-open")
+        if not can_add:  # e.g. a page showing the demo data, where nobody can be added
+            self.add_button.layout.display = "none"
         self.new_name = widgets.Text(
             placeholder="Their name", layout=widgets.Layout(width="auto", display="none")
         )
