@@ -25,7 +25,7 @@ import pytest
 
 from backcare.catalog import Catalog
 from backcare.routine import evening_session, workday_break
-from backcare.store import Store
+from backcare.store import MAX_IMPORT_BYTES, Store
 from backcare.ui.log import CheckInApp
 
 PYTHON_TEXT = (
@@ -169,7 +169,7 @@ def test_a_broken_json_names_the_line(app: CheckInApp) -> None:
 
 
 def test_an_oversized_json_is_refused_before_it_is_read(app: CheckInApp) -> None:
-    data = b'{"pad": "' + b"x" * (64 * 1024 * 1024) + b'"}'
+    data = b'{"pad": "' + b"x" * MAX_IMPORT_BYTES + b'"}'
     _refused(app, data, "huge.json", "too large", "one person at a time")
 
 
