@@ -27,6 +27,7 @@ from .timeline import build_timeline, total_seconds
 from .userfiles import UserFileError, check_size, parse_json, read_limited
 
 __all__ = [
+    "BREAK_MINUTES",
     "ROUTINE_FORMAT",
     "ROUTINE_VERSION",
     "TIMING_LIMITS",
@@ -445,11 +446,21 @@ def evening_session(catalog: Catalog, groups: Iterable[str] | None = None) -> Ro
     )
 
 
+BREAK_MINUTES = (5, 10)
+"""How long a workday break lasts, in minutes (the source's 5-10)."""
+
+_MOST_BREAK_SETS = 4
+
+
 def workday_break(catalog: Catalog, group: str = "hip_pelvis", every_hours: float = 2.0) -> Routine:
-    """The workday template: one group as a short break every 1-2 hours.
+    """The workday template: one group as a short break every 1-2 hours, lasting 5-10 minutes.
 
     Two sets of each exercise (the top of the usual 1-2), so a break of a group with two or
-    three exercises lasts the 5-10 minutes the source suggests.
+    three exercises lasts the 5-10 minutes the source suggests (:data:`BREAK_MINUTES`). A
+    group too small for that (the deep core has one exercise: two sets of 15 dead bugs take
+    about 3.4 minutes) first goes to the top of the usual reps (20), then adds sets until the
+    break lasts 5 minutes; going past the usual 1-2 sets there is a deliberate deviation, noted
+    in ``data/catalog.toml``.
     """
     name = f"Workday break: {catalog.group(group).name}"
     routine = from_groups(
@@ -460,6 +471,18 @@ def workday_break(catalog: Catalog, group: str = "hip_pelvis", every_hours: floa
     )
     for item in routine.items:
         routine = routine.with_prescription(item.exercise_id, sets=2)
+    shortest = BREAK_MINUTES[0] * 60
+    if routine.duration_seconds(catalog) < shortest:
+        for item in routine.items:
+            if item.prescription.reps is not None:
+                routine = routine.with_prescription(item.exercise_id, reps=20)
+    while routine.duration_seconds(catalog) < shortest:
+        if all(i.prescription.sets >= _MOST_BREAK_SETS for i in routine.items):
+            break
+        for item in routine.items:
+            routine = routine.with_prescription(
+                item.exercise_id, sets=min(item.prescription.sets + 1, _MOST_BREAK_SETS)
+            )
     return routine
 
 

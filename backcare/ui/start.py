@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from .. import paths
 from ..catalog import Catalog
+from ..safety import NOT_TREATMENT, red_flags_html
 from ..store import Store, StoreOpenError
 from ..store.browser import in_browser
 from .common import Messages, download_link, esc, open_catalog, watch_store
@@ -64,8 +65,13 @@ class StartPage(widgets.VBox):
         else:
             watch_store(self.messages, self.store)
         self.backup.on_click(self.messages.guard(self._on_backup))
+        self.red_flags = widgets.HTML(
+            f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html()
+        )
+        self.red_flags.add_class("backcare-start-red-flags")
         super().__init__(
             [
+                self.red_flags,
                 self.folder,
                 self.status,
                 widgets.HBox([self.backup, self.backup_link]),
