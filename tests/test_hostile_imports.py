@@ -413,3 +413,51 @@ def test_after_the_hostile_imports_the_dashboard_and_session_build(
     assert dashboard.messages.kind != "error", dashboard.messages.text
     session = SessionApp(store, catalog)
     assert session.messages.kind != "error", session.messages.text
+
+
+# -- every field of every record kind, spoiled one at a time ---------------------------------
+HOSTILE_VALUES: tuple[object, ...] = (
+    [1, 2],
+    {"a": {"b": [None]}},
+    "\ud800",
+    10**25,
+    -1,
+    True,
+    None,
+    "x" * 5000,
+    1e308,
+    "2024-03-05T11:28:00+01:00:30",
+    "",
+    "\u202eevil",
+)
+
+
+def test_every_field_spoiled_is_rejected_in_words_or_kept_readable(
+    source: Store, catalog: Catalog
+) -> None:
+    """One import per (record kind, field, hostile value): never an exception other than a
+    refusal in words, and the store stays readable by the frames the pages draw from."""
+    document = _document(source)
+    cases = [
+        (table, n, field)
+        for table, rows in document.items()
+        if isinstance(rows, list) and rows
+        for n, field in enumerate(sorted(rows[0]))
+    ]
+    assert len(cases) > 40
+    for n, (table, _, field) in enumerate(cases):
+        value = HOSTILE_VALUES[n % len(HOSTILE_VALUES)]
+        spoiled = copy.deepcopy(document)
+        spoiled[table][0][field] = value
+        store = Store(":memory:")
+        try:
+            report = store.import_bytes(_json(spoiled), "spoiled.json", catalog)
+        except ValueError as exc:  # the whole file refused: in words
+            _no_python_text(str(exc))
+            continue
+        for line in report.details():
+            _no_python_text(line)
+        store.checkins_frame()
+        store.sessions_frame()
+        for person in store.people():
+            store.routines(person.id, catalog)
