@@ -156,40 +156,65 @@ def _highlight(h: Highlight, length: float, width: float) -> str:
     )
 
 
-def _arm(figure: Figure, motion: _Motion, side: str, colour: str, at: tuple[float, float]) -> str:
+HALO = 3.0  # a white edge round the near limbs, so a limb over the body stays visible
+
+
+def _arm(
+    figure: Figure,
+    motion: _Motion,
+    side: str,
+    colour: str,
+    at: tuple[float, float],
+    halo: bool = False,
+) -> str:
+    extra, colour = (HALO, "#ffffff") if halo else (0.0, colour)
     parts = []
     o1, c1 = motion.rotate(f"{side}_upper_arm", at)
-    parts.append(o1 + _line(0, 0, LENGTHS["upper_arm"], 0, WIDTHS["upper_arm"], colour))
-    parts.append(
-        _highlights(figure, f"{side}_upper_arm", LENGTHS["upper_arm"], WIDTHS["upper_arm"])
-    )
+    parts.append(o1 + _line(0, 0, LENGTHS["upper_arm"], 0, WIDTHS["upper_arm"] + extra, colour))
+    if not halo:
+        parts.append(
+            _highlights(figure, f"{side}_upper_arm", LENGTHS["upper_arm"], WIDTHS["upper_arm"])
+        )
     o2, c2 = motion.rotate(f"{side}_forearm", (LENGTHS["upper_arm"], 0.0))
-    parts.append(o2 + _line(0, 0, LENGTHS["forearm"], 0, WIDTHS["forearm"], colour))
+    parts.append(o2 + _line(0, 0, LENGTHS["forearm"], 0, WIDTHS["forearm"] + extra, colour))
     o3, c3 = motion.rotate(f"{side}_hand", (LENGTHS["forearm"], 0.0))
-    parts.append(o3 + _line(0, 0, LENGTHS["hand"], 0, WIDTHS["hand"], colour) + c3 + c2 + c1)
+    hand = _line(0, 0, LENGTHS["hand"], 0, WIDTHS["hand"] + extra, colour)
+    parts.append(o3 + hand + c3 + c2 + c1)
     return "".join(parts)
 
 
-def _leg(figure: Figure, motion: _Motion, side: str, colour: str, at: tuple[float, float]) -> str:
+def _leg(
+    figure: Figure,
+    motion: _Motion,
+    side: str,
+    colour: str,
+    at: tuple[float, float],
+    halo: bool = False,
+) -> str:
+    extra, colour = (HALO, "#ffffff") if halo else (0.0, colour)
     parts = []
     o1, c1 = motion.rotate(f"{side}_thigh", at)
-    parts.append(o1 + _line(0, 0, LENGTHS["thigh"], 0, WIDTHS["thigh"], colour))
-    parts.append(_highlights(figure, f"{side}_thigh", LENGTHS["thigh"], WIDTHS["thigh"]))
+    # In the front view the thigh starts inside the trunk: no edge drawn across the hips.
+    begin = 0.45 * LENGTHS["thigh"] if halo and figure.view == "front" else 0.0
+    parts.append(o1 + _line(begin, 0, LENGTHS["thigh"], 0, WIDTHS["thigh"] + extra, colour))
+    if not halo:
+        parts.append(_highlights(figure, f"{side}_thigh", LENGTHS["thigh"], WIDTHS["thigh"]))
     o2, c2 = motion.rotate(f"{side}_shin", (LENGTHS["thigh"], 0.0))
-    parts.append(o2 + _line(0, 0, LENGTHS["shin"], 0, WIDTHS["shin"], colour))
-    parts.append(_highlights(figure, f"{side}_shin", LENGTHS["shin"], WIDTHS["shin"]))
+    parts.append(o2 + _line(0, 0, LENGTHS["shin"], 0, WIDTHS["shin"] + extra, colour))
+    if not halo:
+        parts.append(_highlights(figure, f"{side}_shin", LENGTHS["shin"], WIDTHS["shin"]))
     o3, c3 = motion.rotate(f"{side}_foot", (LENGTHS["shin"], 0.0))
     if figure.view == "front":
-        foot = _line(0, 0, FRONT_FOOT, 0, WIDTHS["foot_front"], colour)
+        foot = _line(0, 0, FRONT_FOOT, 0, WIDTHS["foot_front"] + extra, colour)
     else:
         heel_x, sole_y = -HEEL_BEHIND_ANKLE, -ANKLE_HEIGHT
         toe_x = heel_x + FOOT_LENGTH
         foot = (
             f'<path d="M0 0L{_n(heel_x)} {_n(sole_y)}L{_n(toe_x)} {_n(sole_y)}Z" '
-            f'fill="{colour}" stroke="{colour}" stroke-width="{_n(WIDTHS["foot"])}" '
+            f'fill="{colour}" stroke="{colour}" stroke-width="{_n(WIDTHS["foot"] + extra)}" '
             'stroke-linejoin="round"/>'
         )
-        for h in figure.highlights:
+        for h in figure.highlights if not halo else ():
             if h.segment == f"{side}_foot":  # the sole: along heel to toe, below it
                 x1 = heel_x + h.start[0] * FOOT_LENGTH
                 x2 = heel_x + h.end[0] * FOOT_LENGTH
@@ -257,11 +282,13 @@ def _figure(figure: Figure, motion: _Motion) -> str:
     if front:
         behind = ""
     parts = [root_open, behind, torso_open, _head(figure, motion)]
+    near = [("right", "leg"), ("right", "arm")]
     if front:
-        parts.append(_leg(figure, motion, "left", far, at[("left", "leg")]))
-        parts.append(_arm(figure, motion, "left", far, at[("left", "arm")]))
-    parts.append(_leg(figure, motion, "right", INK, at[("right", "leg")]))
-    parts.append(_arm(figure, motion, "right", INK, at[("right", "arm")]))
+        near = [("left", "leg"), ("left", "arm"), *near]
+    for side, kind in near:
+        draw = _leg if kind == "leg" else _arm
+        parts.append(draw(figure, motion, side, INK, at[(side, kind)], halo=True))
+        parts.append(draw(figure, motion, side, INK, at[(side, kind)]))
     parts += [torso_close, root_close]
     return "".join(parts)
 
