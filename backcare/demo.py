@@ -127,9 +127,9 @@ def _add_person(
     start: dt.date,
     weeks: int,
 ) -> None:
-    person_id = store.add_person(person.name).id
+    person_id = store.add_person(person.name, zone="UTC").id
     routine = _routine(person, catalog)
-    store.save_routine(person_id, routine)
+    store.save_routine(person_id, routine, on=start)  # followed from the first day
     steps = routine.steps(catalog)
     days = weeks * 7
     did_yesterday = False
@@ -234,8 +234,8 @@ def _fix_document(document: dict[str, Any], seed: int) -> dict[str, Any]:
                 record[key] = fixed(record[key])
             if table == "people":
                 record["created_at"] = _CREATED.isoformat(timespec="seconds")
-            if table == "routines":
-                record["saved_at"] = _CREATED.isoformat(timespec="seconds")
+            if table == "plan_events":
+                record["at"] = _CREATED.isoformat(timespec="seconds")
     return document
 
 

@@ -63,7 +63,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(Plans, Checkins, Frames, Export, Import):
+class Store(Import, Export, Frames, Checkins, Plans):
     """People, routines, sessions and check-ins in one SQLite file (or in memory)."""
 
     @classmethod

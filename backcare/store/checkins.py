@@ -28,7 +28,8 @@ class Checkins(Sessions):
         session_id: object,
     ) -> dict[str, object]:
         values: dict[str, object] = {"person_id": self._require_person(person_id)}
-        values.update(_checkin_fields(discomfort, at, peg, note, context))
+        zone = self.zone(values["person_id"])  # type: ignore[arg-type]
+        values.update(_checkin_fields(discomfort, at, peg, note, context, zone))
         values["session_id"] = None if session_id is None else self._require_session(session_id)
         return values
 
@@ -39,10 +40,12 @@ class Checkins(Sessions):
         peg: object = None,
         note: object = "",
         context: object = "daily",
+        person_id: int | None = None,
     ) -> None:
         """Raise :class:`InputError` when :meth:`add_checkin` would refuse these values
         (the person aside); writes nothing."""
-        _checkin_fields(discomfort, at, peg, note, context)
+        zone = None if person_id is None else self.zone(self._require_person(person_id))
+        _checkin_fields(discomfort, at, peg, note, context, zone)
 
     def add_checkin(
         self,
@@ -173,12 +176,19 @@ class Checkins(Sessions):
 
 
 def _checkin_fields(
-    discomfort: object, at: object, peg: object, note: object, context: object
+    discomfort: object,
+    at: object,
+    peg: object,
+    note: object,
+    context: object,
+    zone: dt.tzinfo | None = None,
 ) -> dict[str, object]:
-    """A check-in's own values, checked (the person and session are checked by the store)."""
+    """A check-in's own values, checked (the person and session are checked by the store).
+    A time without an offset is a wall-clock time in ``zone`` (the person's); the offset it
+    is written with is kept."""
     values: dict[str, object] = {
         "discomfort": _score(discomfort, "discomfort"),
-        "at": _iso(_when(at, "check-in time")),
+        "at": _iso(_when(at, "check-in time", zone=zone)),
         "note": _note(note),
         "context": _context(context),
     }

@@ -94,8 +94,56 @@ CREATE INDEX sessions_person_started ON sessions (person_id, started_at);
 CREATE INDEX routines_person ON routines (person_id);
 """
 
+# Version 3: plans with a history and each person's time zone.
+# * people.zone: an IANA name; zone_source says where it came from ('browser', 'person', or
+#   'offset': guessed from the first check-in's UTC offset, replaced by the browser's zone).
+# * plans + plan_events replace routines (which a re-save rewrote in place): each saved
+#   routine becomes a plan whose first save is dated by the earlier of its save and the
+#   first session of that name (a re-save had moved saved_at to the day of the re-save).
+_V3 = """
+ALTER TABLE people ADD COLUMN zone TEXT;
+ALTER TABLE people ADD COLUMN zone_source TEXT
+    CHECK (zone_source IN ('browser', 'person', 'offset'));
+CREATE TABLE plans (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    person_id INTEGER NOT NULL REFERENCES people(id)
+);
+CREATE TABLE plan_events (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('save', 'retire', 'resume')),
+    routine_json TEXT,
+    on_day TEXT NOT NULL,
+    at TEXT NOT NULL,
+    CHECK ((kind = 'save') = (routine_json IS NOT NULL))
+);
+CREATE INDEX plans_person ON plans (person_id);
+CREATE INDEX plan_events_plan ON plan_events (plan_id, on_day);
+INSERT INTO plans (id, uid, person_id) SELECT id, uid, person_id FROM routines;
+INSERT INTO plan_events (uid, plan_id, kind, routine_json, on_day, at)
+SELECT r.uid, r.id, 'save', r.routine_json,
+       min(substr(r.saved_at, 1, 10), coalesce((
+           SELECT min(substr(s.started_at, 1, 10)) FROM sessions s
+           WHERE s.person_id = r.person_id AND s.routine_name = r.name), '9999-12-31')),
+       r.saved_at
+FROM routines r;
+DROP TABLE routines;
+UPDATE people SET zone_source = 'offset', zone = (
+    SELECT CASE
+        WHEN substr(c.at, -6) IN ('+00:00', '-00:00') THEN 'UTC'
+        WHEN substr(c.at, -2) = '00' AND substr(c.at, -6, 1) IN ('+', '-') THEN
+            'Etc/GMT' || (CASE substr(c.at, -6, 1) WHEN '+' THEN '-' ELSE '+' END)
+            || CAST(CAST(substr(c.at, -5, 2) AS INTEGER) AS TEXT)
+    END
+    FROM checkins c WHERE c.person_id = people.id ORDER BY c.at, c.id LIMIT 1
+);
+UPDATE people SET zone_source = NULL WHERE zone IS NULL;
+"""
+
 #: Forward migrations: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,8 +22,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
-def _aware(value: object, what: str) -> dt.datetime:
-    """A timezone-aware datetime from a datetime (naive: local time) or ISO 8601 text."""
+def _aware(value: object, what: str, zone: dt.tzinfo | None = None) -> dt.datetime:
+    """A timezone-aware datetime from a datetime or ISO 8601 text; a naive one (or a date,
+    taken at noon) is a wall-clock time in ``zone`` (the person's), else the kernel's."""
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, str):
@@ -36,12 +37,17 @@ def _aware(value: object, what: str) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise InputError(f"the {what} must be a date and time")
     if value.tzinfo is None or value.utcoffset() is None:
-        value = value.astimezone()  # naive: taken as local time
+        value = value.replace(tzinfo=zone) if zone is not None else value.astimezone()
     return value
 
 
-def _when(value: object, what: str, *, future_ok: bool = False) -> dt.datetime:
-    at = _now() if value is None else _aware(value, what)
+def _when(
+    value: object, what: str, *, future_ok: bool = False, zone: dt.tzinfo | None = None
+) -> dt.datetime:
+    """``value`` as an aware time (now when ``None``, in ``zone`` when given), refused when
+    more than a day in the future."""
+    now = _now() if zone is None else dt.datetime.now(zone)
+    at = now if value is None else _aware(value, what, zone)
     if not future_ok and at > _now() + FUTURE_TOLERANCE:
         raise InputError(
             f"the {what} {at:%Y-%m-%d %H:%M} is more than a day in the future; "
@@ -74,7 +80,8 @@ def local_zone() -> dt.tzinfo:
     return _now().tzinfo or dt.UTC
 
 
-def _times(values: Sequence[str | None]) -> pd.Series:
-    """ISO texts with (possibly different) offsets as one tz-aware column in local time."""
+def _times(values: Sequence[str | None], zone: dt.tzinfo | None = None) -> pd.Series:
+    """ISO texts with (possibly different) offsets as one tz-aware column in ``zone`` (the
+    person's; the kernel's when ``None``)."""
     series = pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, format="ISO8601")
-    return series.dt.tz_convert(local_zone())
+    return series.dt.tz_convert(zone if zone is not None else local_zone())

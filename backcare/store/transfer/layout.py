@@ -15,7 +15,8 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "backcare.export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: plans with their history and each person's zone (1: routines)
+READABLE_VERSIONS = (1, 2)
 CSV_MANIFEST_FORMAT = "backcare.export.csv"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
@@ -23,13 +24,22 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 # Each table's exported fields, the text fields among them (neutralised in CSV) and the
 # type of each for reading CSV back.
 _EXPORT_FIELDS: dict[str, dict[str, str]] = {
-    "people": {"uid": "text", "name": "text", "archived": "bool", "created_at": "text"},
-    "routines": {
+    "people": {
         "uid": "text",
-        "person_uid": "text",
         "name": "text",
+        "archived": "bool",
+        "created_at": "text",
+        "zone": "text",
+        "zone_source": "text",
+    },
+    "plans": {"uid": "text", "person_uid": "text"},
+    "plan_events": {
+        "uid": "text",
+        "plan_uid": "text",
+        "kind": "text",
         "routine": "json",
-        "saved_at": "text",
+        "on_day": "text",
+        "at": "text",
     },
     "sessions": {
         "uid": "text",
@@ -75,6 +85,15 @@ _EXPORT_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 _TABLES = tuple(_EXPORT_FIELDS)
+
+# Version 1 kept one row a routine (rewritten on each save); read and turned into plans.
+_V1_ROUTINE_FIELDS = {
+    "uid": "text",
+    "person_uid": "text",
+    "name": "text",
+    "routine": "json",
+    "saved_at": "text",
+}
 
 
 def neutralise_cell(value: object) -> object:

@@ -11,12 +11,13 @@ from typing import Any
 from ..errors import InputError
 from .layout import (
     _EXPORT_FIELDS,
-    _TABLES,
+    _V1_ROUTINE_FIELDS,
     CSV_MANIFEST_FORMAT,
     EXPORT_FORMAT,
     EXPORT_VERSION,
     MAX_IMPORT_BYTES,
     MAX_UNZIPPED_BYTES,
+    READABLE_VERSIONS,
     _from_csv_cell,
 )
 
@@ -49,22 +50,69 @@ def read_export(data: bytes, filename: str) -> dict[str, list[Any]]:
             f"{filename} is not a backcare export (format should be {EXPORT_FORMAT!r}, "
             f"found {found!r})"
         )
-    _check_version(document.get("version"), filename)
+    version = _check_version(document.get("version"), filename)
     records: dict[str, list[Any]] = {}
-    for table in _TABLES:
+    for table in _tables(version):
         rows = document.get(table, [])
         if not isinstance(rows, list):
             raise InputError(f"{filename}: {table!r} must be a list of records")
         records[table] = rows
-    return records
+    return _plans_from_v1(records) if version == 1 else records
 
 
-def _check_version(version: object, filename: str) -> None:
-    if version != EXPORT_VERSION:
+def _tables(version: int) -> dict[str, dict[str, str]]:
+    """The tables (and their fields) an export of ``version`` holds."""
+    if version == 1:
+        tables = {t: f for t, f in _EXPORT_FIELDS.items() if not t.startswith("plan")}
+        people = {k: v for k, v in tables["people"].items() if not k.startswith("zone")}
+        return {**tables, "people": people, "routines": _V1_ROUTINE_FIELDS}
+    return _EXPORT_FIELDS
+
+
+def _plans_from_v1(records: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """A version 1 export's routines as plans, each with one save: on the earlier of the
+    day it was saved and the day of the first session of that name (a re-save had moved
+    ``saved_at``), the same rule as the store's migration. The plan and its save keep the
+    routine's uid, so importing the same file twice adds nothing."""
+    routines = records.pop("routines", [])
+    first_session: dict[tuple[object, object], str] = {}
+    for session in records.get("sessions", []):
+        if isinstance(session, dict) and isinstance(session.get("started_at"), str):
+            key = (session.get("person_uid"), session.get("routine_name"))
+            day = session["started_at"][:10]
+            first_session[key] = min(first_session.get(key, day), day)
+    plans: list[Any] = []
+    events: list[Any] = []
+    for routine in routines:
+        if not isinstance(routine, dict):
+            plans.append(routine)  # rejected at validation, with its number
+            continue
+        saved = routine.get("saved_at")
+        day = saved[:10] if isinstance(saved, str) else None
+        first = first_session.get((routine.get("person_uid"), routine.get("name")))
+        if day is not None and first is not None:
+            day = min(day, first)
+        plans.append({"uid": routine.get("uid"), "person_uid": routine.get("person_uid")})
+        events.append(
+            {
+                "uid": routine.get("uid"),
+                "plan_uid": routine.get("uid"),
+                "kind": "save",
+                "routine": routine.get("routine"),
+                "on_day": day,
+                "at": saved,
+            }
+        )
+    return {**records, "plans": plans, "plan_events": events}
+
+
+def _check_version(version: object, filename: str) -> int:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise InputError(
             f"{filename} is an export of version {version!r}, which this backcare cannot read "
-            f"(it reads version {EXPORT_VERSION})"
+            f"(it reads versions {READABLE_VERSIONS[0]} to {EXPORT_VERSION})"
         )
+    return int(version)  # type: ignore[call-overload]
 
 
 def _read_zip(data: bytes, filename: str) -> dict[str, list[Any]]:
@@ -84,9 +132,9 @@ def _read_zip(data: bytes, filename: str) -> dict[str, list[Any]]:
             raise InputError(f"{filename}: manifest.json cannot be read") from None
         if not isinstance(manifest, dict) or manifest.get("format") != CSV_MANIFEST_FORMAT:
             raise InputError(f"{filename} is not a backcare CSV export (unknown manifest)")
-        _check_version(manifest.get("version"), filename)
+        version = _check_version(manifest.get("version"), filename)
         records: dict[str, list[Any]] = {}
-        for table, fields in _EXPORT_FIELDS.items():
+        for table, fields in _tables(version).items():
             name = f"{table}.csv"
             if name not in members:
                 records[table] = []
@@ -113,4 +161,4 @@ def _read_zip(data: bytes, filename: str) -> dict[str, list[Any]]:
                     }
                 )
             records[table] = rows
-    return records
+    return _plans_from_v1(records) if version == 1 else records

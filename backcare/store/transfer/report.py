@@ -10,7 +10,7 @@ __all__ = ["ImportReport"]
 @dataclass
 class ImportReport:
     """What an import did: rows added, updated and skipped per table, rows rejected and why,
-    and routines whose name was already taken by a different routine (which copy was kept)."""
+    and plans joined to one of the same name already in the log."""
 
     filename: str = ""
     added: dict[str, int] = field(default_factory=dict)
@@ -62,7 +62,8 @@ class ImportReport:
 
 _SINGULAR = {
     "people": ("person", "people"),
-    "routines": ("routine", "routines"),
+    "plans": ("plan", "plans"),
+    "plan_events": ("plan change", "plan changes"),
     "sessions": ("session", "sessions"),
     "steps": ("step", "steps"),
     "hurts": ("hurt flag", "hurt flags"),

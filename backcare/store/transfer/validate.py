@@ -11,8 +11,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ...plan_history import PlanEventKind
 from ...routine import ROUTINE_FORMAT
 from ...timeline import StepKind
+from ...zones import ZoneError, check_zone
 from ..errors import InputError
 from ..fields import (
     PEG_ITEMS,
@@ -26,7 +28,10 @@ from ..fields import (
     _score,
     _seconds,
 )
+from ..people import ZONE_SOURCES
 from ..times import FUTURE_TOLERANCE, _iso, _now
+
+PLAN_EVENT_KINDS = tuple(k.value for k in PlanEventKind)
 
 __all__ = ["VALIDATORS"]
 
@@ -117,16 +122,56 @@ def _valid_person(raw: dict[str, Any]) -> dict[str, Any]:
         "name": _name(raw.get("name"), "name"),
         "archived": _bool_field(raw, "archived"),
         "created_at": _time_field(raw, "created_at"),
+        **_zone_fields(raw),
     }
 
 
-def _valid_routine(raw: dict[str, Any]) -> dict[str, Any]:
+def _zone_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    zone = raw.get("zone")
+    if zone is None:
+        return {"zone": None, "zone_source": None}
+    try:
+        name = check_zone(zone)
+    except ZoneError as exc:
+        raise InputError(f"zone: {exc}") from None
+    source = raw.get("zone_source") or "person"
+    if source not in ZONE_SOURCES:
+        raise InputError(f"zone_source {source!r} is not one of {', '.join(ZONE_SOURCES)}")
+    return {"zone": name, "zone_source": source}
+
+
+def _day_field(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a date (YYYY-MM-DD)")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{key} {value!r} is not a date (YYYY-MM-DD)") from None
+    if day > (_now() + FUTURE_TOLERANCE).date() + dt.timedelta(days=366):
+        raise InputError(f"{key} {value} is more than a year ahead")
+    return day.isoformat()
+
+
+def _valid_plan(raw: dict[str, Any]) -> dict[str, Any]:
+    return {"uid": _uid(raw), "person_uid": _uid(raw, "person_uid")}
+
+
+def _valid_plan_event(raw: dict[str, Any]) -> dict[str, Any]:
+    kind = _choice_field(raw, "kind", PLAN_EVENT_KINDS)
+    if kind == "save":
+        routine_json = _routine_json(raw)
+    elif raw.get("routine") is not None:
+        raise InputError(f"a {kind} carries no routine")
+    else:
+        routine_json = None
     return {
         "uid": _uid(raw),
-        "person_uid": _uid(raw, "person_uid"),
-        "name": _name(raw.get("name"), "routine name"),
-        "routine_json": _routine_json(raw),
-        "saved_at": _time_field(raw, "saved_at"),
+        "plan_uid": _uid(raw, "plan_uid"),
+        "kind": kind,
+        "routine_json": routine_json,
+        "on_day": _day_field(raw, "on_day"),
+        "at": _time_field(raw, "at"),
     }
 
 
@@ -194,7 +239,8 @@ def _valid_checkin(raw: dict[str, Any]) -> dict[str, Any]:
 #: The validator of each exported table's rows.
 VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "people": _valid_person,
-    "routines": _valid_routine,
+    "plans": _valid_plan,
+    "plan_events": _valid_plan_event,
     "sessions": _valid_session,
     "steps": _valid_step,
     "hurts": _valid_hurt,
