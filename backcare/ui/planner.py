@@ -13,12 +13,14 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
+from ..figures import Figures
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
 from .common import Messages, esc, open_catalog, open_store
 from .people import PersonPicker
+from .pictures import ExercisePicture, open_figures
 from .trainer import RoutineUpload
 
 __all__ = ["ExerciseRow", "PlannerApp"]
@@ -33,9 +35,16 @@ _SIDES_TEXT = {
 class ExerciseRow(widgets.HBox):
     """One exercise: on/off, sets, hold or reps (and the hold within a rep), a hint."""
 
-    def __init__(self, model: PlannerModel, exercise: Exercise, messages: Messages) -> None:
+    def __init__(
+        self,
+        model: PlannerModel,
+        exercise: Exercise,
+        messages: Messages,
+        figures: Figures | None = None,
+    ) -> None:
         self.model, self.exercise = model, exercise
         p = model.prescriptions[exercise.id]
+        self.picture = ExercisePicture(exercise, figures or open_figures(messages))
         self.enabled = widgets.Checkbox(
             value=model.enabled.get(exercise.id, True),
             description=exercise.name,
@@ -72,6 +81,7 @@ class ExerciseRow(widgets.HBox):
         self.enabled.observe(messages.guard(self._on_enabled), names="value")
         super().__init__(
             [
+                self.picture,
                 self.enabled,
                 *self.fields.values(),
                 widgets.HTML(f"<i>{esc(_SIDES_TEXT[exercise.sides.value])}</i>"),
@@ -79,6 +89,7 @@ class ExerciseRow(widgets.HBox):
             ]
         )
         self.add_class("backcare-exercise-row")
+        self.layout.align_items = "center"
         self.refresh()
 
     def _on_enabled(self, change: dict[str, Any]) -> None:
@@ -96,6 +107,7 @@ class ExerciseRow(widgets.HBox):
         self.enabled.value = self.model.enabled.get(self.exercise.id, True)
         for field, box in self.fields.items():
             box.value = getattr(p, field)
+        self.picture.show(self.model.timing.rep_seconds, p.rep_hold_seconds)
         notes = p.outside_recommended()
         self.hint.value = (
             f'<span class="backcare-hint" style="color:#8a5a00">beyond the usual '
@@ -143,7 +155,10 @@ class PlannerApp(widgets.VBox):
         why = "".join(f"<li><b>{esc(g.name)}</b>: {esc(g.why)}</li>" for g in catalog.groups)
 
         # -- exercises -------------------------------------------------------------------
-        self.rows = {e.id: ExerciseRow(self.model, e, self.messages) for e in catalog.exercises}
+        figures = open_figures(self.messages)
+        self.rows = {
+            e.id: ExerciseRow(self.model, e, self.messages, figures) for e in catalog.exercises
+        }
 
         # -- schedule --------------------------------------------------------------------
         s = self.model.schedule
@@ -238,7 +253,7 @@ class PlannerApp(widgets.VBox):
 
         self.model.observe(
             self._on_model,
-            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name"],
+            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name", "timing"],
         )
         super().__init__(
             [
@@ -344,7 +359,7 @@ class PlannerApp(widgets.VBox):
         self.messages.info("Back to all four groups with the usual prescriptions.")
 
     def _on_model(self, change: dict[str, Any]) -> None:
-        if change["name"] in ("groups", "prescriptions", "enabled"):
+        if change["name"] in ("groups", "prescriptions", "enabled", "timing"):
             for row in self.rows.values():
                 row.refresh()
         if change["name"] == "schedule":
