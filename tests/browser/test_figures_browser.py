@@ -80,8 +80,8 @@ def test_moving_figure_follows_its_loop(sheet_page: Any, catalog: Catalog) -> No
         svg.pauseAnimations();
         svg.setCurrentTime(t);
         const bottom = (el) => el.getBoundingClientRect().bottom;
-        const feet = Array.from(svg.querySelectorAll('path')).filter(
-            (p) => p.getAttribute('stroke-linejoin') === 'round' && p.getAttribute('fill') !== '#ffffff');
+        const feet = Array.from(svg.querySelectorAll('path[stroke-linejoin="round"]')).filter(
+            (p) => p.getAttribute('fill') !== '#ffffff');
         return feet.map(bottom);
     }"""
     top_of_loop = page.evaluate(lowest, 0.0)
