@@ -195,7 +195,7 @@ def test_stop_early_keeps_a_partial_session_and_offers_the_checkin(
     assert session["done_steps"] == 2  # the two foot rolls (work steps)
     assert 0 < session["completion"] < 1
     assert app.step_title.value == "Stopped"
-    assert app.after_panel.layout.display is None  # shown
+    assert app.after_panel.layout.display == ""  # shown
     assert set(app.hurt_checks) == {item.exercise_id for item in app.routine.items}
 
     app.after_discomfort.value = 4
@@ -224,7 +224,7 @@ def test_a_routine_of_all_four_groups_runs_to_the_end_and_every_step_is_recorded
     steps = store.steps_frame()
     assert (steps["status"] == "done").all()
     assert len(steps) == len(app.routine.steps(app.catalog))
-    assert app.after_panel.layout.display is None
+    assert app.after_panel.layout.display == ""
     assert app.start_button.description == "Start again"
     # start again: a second session
     app.start_button.click()

@@ -56,6 +56,7 @@ def _group_sums(labels: np.ndarray, values: np.ndarray, groups: int) -> tuple[An
     is what pandas gives to the last bit (pandas adds differently depending on whether the
     labels are sorted and whether there are NaNs).
     """
+    labels = np.asarray(labels, dtype=np.intp)  # 32-bit in the browser: int64 is refused there
     present = ~np.isnan(values)
     counts = np.bincount(labels[present], minlength=groups)
     numbers = values[present]

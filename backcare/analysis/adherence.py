@@ -160,7 +160,7 @@ class _Daily:
         count = len(days)
         first = _day_number(days[0]) if count else 0
         inside = (done_days >= first) & (done_days < first + count)
-        position = done_days[inside] - first
+        position = (done_days[inside] - first).astype(np.intp)  # an index type in the browser too
         completion_sum, _ = _group_sums(position, completion[inside], count)
         return cls(
             days,
@@ -253,6 +253,6 @@ def _planned_count(planned: Any, start: int, end: int) -> int:
         first = start if from_day is None else max(start, from_day)
         last = end if until_day is None else min(end, until_day - 1)
         if first <= last:
-            weekdays = np.bincount(_weekdays(first, last - first + 1), minlength=7)
+            weekdays = np.bincount(_weekdays(first, last - first + 1).astype(np.intp), minlength=7)
             total += int((weekdays * per_weekday).sum())
     return total

@@ -54,7 +54,7 @@ class _Scores:
         count = len(days)
         first = _day_number(days[0]) if count else 0
         inside = (day_numbers >= first) & (day_numbers < first + count)
-        position = day_numbers[inside] - first
+        position = (day_numbers[inside] - first).astype(np.intp)  # an index type in the browser too
         return cls(
             days,
             first,

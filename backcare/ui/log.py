@@ -454,8 +454,8 @@ class CheckInApp(widgets.VBox):
     def _set_score_source(self, source: str) -> None:
         self.score_source = source
         unset = source == "unset"
-        self.score_hint.layout.display = None if unset else "none"
-        self.zero_button.layout.display = None if unset else "none"
+        self.score_hint.layout.display = "" if unset else "none"
+        self.zero_button.layout.display = "" if unset else "none"
         self.submit.disabled = self._locked or unset
         self.submit.tooltip = "Move the slider to your score first" if unset else ""
 
@@ -585,7 +585,7 @@ class CheckInApp(widgets.VBox):
         self.note.value = row["note"]
         self.context.value = row["context"]
         self.submit.description = "Save changes"
-        self.cancel_edit.layout.display = None
+        self.cancel_edit.layout.display = ""
         self.messages.info("Editing the chosen entry: change it and press Save changes.")
 
     def _on_delete(self, _button: Any = None) -> None:

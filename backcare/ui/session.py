@@ -643,7 +643,7 @@ class SessionApp(widgets.VBox):
         ]
         last = self.store.last_discomfort(self.recorder.person_id)
         self._show_after_score(last or 0, scored=last is not None)  # starts at the last score
-        self.after_panel.layout.display = None
+        self.after_panel.layout.display = ""
 
     def _on_after_slider(self, _change: dict[str, Any]) -> None:
         if not self._showing_score:  # the user moved it
@@ -659,7 +659,7 @@ class SessionApp(widgets.VBox):
         self._after_scored = scored
         self.after_save.disabled = not scored
         for part in (self.after_unset, self.after_no_pain):
-            part.layout.display = "none" if scored else None
+            part.layout.display = "none" if scored else ""
 
     def save_checkin(self) -> None:
         """Save the after-session discomfort score and any "this one hurt" answers."""

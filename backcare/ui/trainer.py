@@ -382,8 +382,8 @@ class TrainerApp(widgets.VBox):
     def _show_kind(self) -> None:
         evening = self.kind.value == ScheduleKind.EVENING.value
         if hasattr(self, "evening_box"):
-            self.evening_box.layout.display = None if evening else "none"
-            self.workday_box.layout.display = "none" if evening else None
+            self.evening_box.layout.display = "" if evening else "none"
+            self.workday_box.layout.display = "none" if evening else ""
 
     def _after_upload(self, routine: Routine) -> None:
         self._refresh_routines(select_name=routine.name, uploaded=routine)
