@@ -472,3 +472,15 @@ def test_big_image_is_refused(data_dir: Path) -> None:
     path = _write_own(data_dir, '\n[figure.shoulder_squeeze]\nimage = "huge.png"\n')
     with pytest.raises(FigureError, match="larger than 2 MB"):
         load_figures(user_path=path)
+
+
+def test_target_colour_stays_distinct_in_black_and_white() -> None:
+    """Printed in grey, the target region must differ from the body, the far limbs and paper."""
+    from backcare.figures.svg import FAR, INK, TARGET
+
+    def grey(colour: str) -> float:  # ITU-R BT.601 luma, as printers convert colour to grey
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    for other in (INK, FAR, "#ffffff"):
+        assert abs(grey(TARGET) - grey(other)) >= 35, other

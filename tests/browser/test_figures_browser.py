@@ -134,3 +134,16 @@ def test_planner_rows_show_moving_pictures(lab: Any) -> None:
         app.locator(".backcare-exercise-row").first.element_handle(),
     )
     lab.page.screenshot(path=str(_shots() / "01_plan_a_routine_pictures.png"))
+
+
+def test_handout_page_with_pictures(sheet_page: Any, catalog: Catalog) -> None:
+    """The printable plan of five exercises, as a reader sees it before printing."""
+    from backcare.handout import render_handout
+    from backcare.routine import from_groups
+
+    page = sheet_page
+    page.set_viewport_size({"width": 800, "height": 1000})
+    routine = from_groups(catalog, ["foot_calf", "hip_pelvis"], name="Evening for Dana")
+    page.set_content(render_handout(routine, catalog, "Dana Example"))
+    assert page.locator(".backcare-handout-card svg").count() == 2 * len(routine.items)
+    page.screenshot(path=str(_shots() / "handout_with_pictures.png"), full_page=True)
