@@ -29,10 +29,10 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
 	$(SYNC) --extra lab --extra test
-	touch $(VENV)/.installed $@
+	touch $(VENV)/.installed $(VENV)/.installed-lite $@
 
 $(VENV)/.installed-lite: pyproject.toml uv.lock | $(UV)
-	$(SYNC) --extra lab --extra lite
+	$(SYNC) --extra lite
 	touch $@
 
 lock: | $(UV)
@@ -41,6 +41,10 @@ lock: | $(UV)
 LAB_ARGS ?=
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# A static JupyterLite site in build/lite (the workbook in the browser; prints its size).
+lite: $(VENV)/.installed-lite
+	$(BIN)/python docs/lite/build_site.py --output build/lite
 
 voila: $(VENV)/.installed
 	$(BIN)/voila notebooks/02_guided_session.ipynb

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import paths
 from .prescription import Kind, Prescription, PrescriptionError, Sides
+from .progression.ladder import Ladder, LadderError
 
 __all__ = ["Catalog", "CatalogError", "Exercise", "Group", "load_catalog"]
 
@@ -51,6 +52,7 @@ class Exercise:
     prescription: Prescription
     cues: tuple[str, ...]
     source: str = field(default="bundled", compare=False)
+    ladder: Ladder | None = None  # its own progression steps (see backcare.progression)
 
     @property
     def per_side(self) -> bool:
@@ -176,6 +178,7 @@ _EXERCISE_KEYS = {
     "sides",
     "prescription",
     "cues",
+    "ladder",
 }
 
 
@@ -194,6 +197,12 @@ def _exercise(where: str, raw: dict[str, Any], groups: dict[str, Group], source:
         prescription = Prescription.from_dict(kind, raw.get("prescription", {}))
     except PrescriptionError as exc:
         raise CatalogError(f"{where}: field 'prescription': {exc}") from None
+    ladder = None
+    if "ladder" in raw:
+        try:
+            ladder = Ladder.from_dict(kind, raw["ladder"])
+        except LadderError as exc:
+            raise CatalogError(f"{where}: field 'ladder': {exc}") from None
     cues = _text_list(where, raw, "cues")
     if not _MIN_CUES <= len(cues) <= _MAX_CUES:
         raise CatalogError(
@@ -210,6 +219,7 @@ def _exercise(where: str, raw: dict[str, Any], groups: dict[str, Group], source:
         prescription=prescription,
         cues=cues,
         source=source,
+        ladder=ladder,
     )
 
 

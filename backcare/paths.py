@@ -9,7 +9,8 @@ Three places matter:
 * the **user's data folder**: the discomfort log, saved routines, exports. By default it
   is ``data/user`` inside the checkout (git-ignored, visible in JupyterLab's file browser);
   outside a checkout it is ``~/backcare-data``. The environment variable
-  ``BACKCARE_DATA_DIR`` overrides both.
+  ``BACKCARE_DATA_DIR`` overrides both. In the browser (JupyterLite) it is
+  ``/drive/backcare-data``, on the site's drive, which the browser keeps between visits.
 * files inside the user's data folder, named here so no other module builds paths.
 
 Nothing is created at import time; :func:`user_data_dir` creates the folder on demand.
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
 __all__ = [
+    "BROWSER_DATA_DIR",
     "DATA_DIR_ENV",
     "catalog_path",
     "demo_dir",
@@ -39,6 +42,8 @@ __all__ = [
 ]
 
 DATA_DIR_ENV = "BACKCARE_DATA_DIR"
+# In the browser (JupyterLite), the folder on its drive, which the browser keeps.
+BROWSER_DATA_DIR = Path("/drive/backcare-data")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -77,6 +82,8 @@ def user_data_dir(*, create: bool = True) -> Path:
     override = os.environ.get(DATA_DIR_ENV, "").strip()
     if override:
         path = Path(override).expanduser()
+    elif sys.platform == "emscripten":  # JupyterLite: the drive, kept in the browser's storage
+        path = BROWSER_DATA_DIR
     else:
         root = repo_root()
         path = root / "data" / "user" if root is not None else Path.home() / "backcare-data"

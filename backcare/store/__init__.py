@@ -8,6 +8,7 @@ the standard library's :mod:`sqlite3`. The package is named for its parts:
 * :mod:`.connection`: opening the file (WAL, busy timeout) and short ``BEGIN IMMEDIATE``
   transactions, one per event, written when the event happens;
 * :mod:`.people`, :mod:`.plans`, :mod:`.sessions`, :mod:`.checkins`: each record kind;
+  :mod:`.decisions`: the progression suggestions a person declined;
 * :mod:`.frames`: the rows as pandas frames for analysis;
 * :mod:`.transfer`: export and import (every row has a ``uid``, so an export can be
   imported into another store, and imported again, without duplicates);
@@ -24,6 +25,7 @@ import logging
 
 from .. import paths
 from .checkins import Checkins
+from .decisions import Decisions
 from .errors import InputError, StoreOpenError
 from .fields import CONTEXTS, MAX_NOTE
 from .frames import Frames
@@ -63,7 +65,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(Import, Export, Frames, Checkins, Plans):
+class Store(Import, Export, Frames, Checkins, Plans, Decisions):
     """People, routines, sessions and check-ins in one SQLite file (or in memory)."""
 
     @classmethod

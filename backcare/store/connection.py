@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import paths
+from .browser import DatabaseImage, in_browser
 from .errors import StoreOpenError
 from .schema import check_file, inspect, migrate
 
@@ -30,32 +31,52 @@ class StoreBase:
             path = paths.store_path()
         self.path: str = os.fspath(path)
         self.in_memory = self.path == ":memory:"
+        # In the browser the database lives in memory, saved whole to the file after each
+        # write (SQLite cannot work on the browser's drive itself): see .browser.
+        self._image = (
+            DatabaseImage(Path(self.path)) if in_browser() and not self.in_memory else None
+        )
         if not self.in_memory:
             check_file(Path(self.path))
         try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
+            self._db = sqlite3.connect(
+                ":memory:" if self._image else self.path,
+                timeout=10.0,
+                isolation_level=None,
+                check_same_thread=False,
             )
         except sqlite3.Error as exc:
             raise StoreOpenError(f"cannot open the data file {self.path}: {exc}") from None
         try:
+            if self._image is not None:
+                self._image.load(self._db)
             inspect(self._conn, self.path)
             self._conn.execute("PRAGMA busy_timeout = 10000")
             self._conn.execute("PRAGMA foreign_keys = ON")
-            if not self.in_memory:
+            if not self.in_memory and self._image is None:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = FULL")
-            migrate(self._conn, self.path, self.in_memory)
+            migrate(self._conn, self.path, self.in_memory, image=self._image is not None)
+            if self._image is not None:
+                self._image.save(self._db)
         except BaseException:
-            self._conn.close()
+            self._db.close()
             raise
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection; in the browser, first brought up to date with the file when
+        another notebook saved it since (never inside a transaction)."""
+        if self._image is not None and not self._db.in_transaction:
+            self._image.refresh(self._db)
+        return self._db
 
     @property
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -76,6 +97,8 @@ class StoreBase:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        if self._image is not None:
+            self._image.save(self._db)
 
     def _one(self, sql: str, args: Sequence[object] = ()) -> tuple[Any, ...] | None:
         return self._conn.execute(sql, args).fetchone()

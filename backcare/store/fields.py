@@ -12,6 +12,7 @@ import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 
+from ..progression.rule import MORNING_ANSWERS
 from ..routine import RoutineError, validate_name
 from .errors import InputError
 
@@ -76,6 +77,17 @@ def _note(value: object) -> str:
 def _context(value: object) -> str:
     if value not in CONTEXTS:
         raise InputError(f"the context must be one of {', '.join(CONTEXTS)}, not {value!r}")
+    return str(value)
+
+
+def _morning(value: object) -> str | None:
+    """The next-morning answer: better, same or worse (``None`` or empty: not answered)."""
+    if value is None or value == "":
+        return None
+    if value not in MORNING_ANSWERS:
+        raise InputError(
+            f"the morning answer must be one of {', '.join(MORNING_ANSWERS)}, not {value!r}"
+        )
     return str(value)
 
 

@@ -187,10 +187,11 @@ class Frames(People):
         return None if frame.empty else int(frame["discomfort"].iloc[-1])
 
     def checkins_frame(self, person_id: int | None = None) -> pd.DataFrame:
-        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent)."""
+        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent);
+        ``morning`` the next-morning answer (better, same, worse) or ``None``."""
         sql = (
             "SELECT id, person_id, at, discomfort, peg_pain, peg_enjoyment, peg_activity, note, "
-            "context, session_id FROM checkins"
+            "context, session_id, morning FROM checkins"
         )
         args: tuple[object, ...] = ()
         if person_id is not None:
@@ -206,6 +207,7 @@ class Frames(People):
             "note",
             "context",
             "session_id",
+            "morning",
         ]
         frame = pd.DataFrame(rows, columns=columns).astype(
             {
@@ -221,6 +223,8 @@ class Frames(People):
         zone = self.frame_zone(person_id)
         frame["at"] = _times(frame["at"].tolist(), zone)
         frame["peg"] = frame[list(PEG_ITEMS)].mean(axis=1, skipna=False)
+        morning = frame["morning"].astype(object)
+        frame["morning"] = morning.where(morning.notna(), None)  # None where not answered
         frame = frame.sort_values(["at", "checkin_id"], kind="stable").reset_index(drop=True)
         return frame[
             [
@@ -233,5 +237,6 @@ class Frames(People):
                 "note",
                 "context",
                 "session_id",
+                "morning",
             ]
         ]

@@ -142,8 +142,23 @@ UPDATE people SET zone_source = 'offset', zone = (
 UPDATE people SET zone_source = NULL WHERE zone IS NULL;
 """
 
+# The next-morning answer of the progression rule, and the suggestions a person declined
+# (each until new data arrive: ``data_mark`` names the data it was based on).
+_V4 = """
+ALTER TABLE checkins ADD COLUMN morning TEXT CHECK (morning IN ('better', 'same', 'worse'));
+CREATE TABLE declined_suggestions (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    plan_uid TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    data_mark TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (person_id, plan_uid, exercise_id)
+);
+"""
+
 #: Forward migrations: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -197,14 +212,20 @@ def inspect(conn: sqlite3.Connection, path: str) -> None:
         )
 
 
-def migrate(conn: sqlite3.Connection, path: str, in_memory: bool) -> None:
-    """Bring the schema to :data:`SCHEMA_VERSION`, keeping a copy of an older file first."""
+def migrate(conn: sqlite3.Connection, path: str, in_memory: bool, image: bool = False) -> None:
+    """Bring the schema to :data:`SCHEMA_VERSION`, keeping a copy of an older file first.
+
+    ``image``: the database is a memory copy of ``path`` (the browser, see :mod:`.browser`);
+    the copy is then written as a whole file, never through SQLite on the drive.
+    """
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version == SCHEMA_VERSION:
         return
     if version > 0 and not in_memory:
         backup = Path(f"{path}.v{version}.bak")
-        if not backup.exists():
+        if not backup.exists() and image:
+            backup.write_bytes(conn.serialize())
+        elif not backup.exists():
             with contextlib.closing(sqlite3.connect(backup)) as copy:
                 conn.backup(copy)
     for target in range(version + 1, SCHEMA_VERSION + 1):

@@ -16,11 +16,14 @@ from ..catalog import Catalog, Exercise
 from ..figures import Figures
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind
+from ..progression.advice import Advisor
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
 from .common import Messages, esc, open_catalog, open_store
+from .following import FollowingNow
 from .people import PersonPicker
 from .pictures import ExercisePicture, open_figures
+from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
 
 __all__ = ["ExerciseRow", "PlannerApp"]
@@ -248,8 +251,20 @@ class PlannerApp(widgets.VBox):
         self.reset_button = widgets.Button(description="Start over", icon="undo")
         self.reset_button.on_click(guard(self._on_reset))
         self.upload = RoutineUpload(catalog, self.store, person=lambda: self.person.person_id)
+        self.following = FollowingNow(
+            self.store, catalog, lambda: self.person.person_id, self.messages
+        )
+        self.person.observe(
+            guard(lambda _: self.following.refresh(self.model.routine)), names="person_id"
+        )
         self.upload.on_loaded(self._on_uploaded)
         self._refresh_saved()
+        # -- what next? (the progression rule's suggestions for the person's plans) ----------
+        self.suggestions = SuggestionsPanel(Advisor(self.store, catalog), decide=True)
+        self.suggestions.on_accepted(self._on_suggestion_accepted)
+        self.person.observe(
+            guard(lambda _: self.suggestions.show(self.person.person_id)), "person_id"
+        )
 
         self.model.observe(
             self._on_model,
@@ -280,17 +295,20 @@ class PlannerApp(widgets.VBox):
                 self.duration,
                 self.table,
                 widgets.HBox([self.name, self.person]),
+                self.following,
                 widgets.HBox([self.save_button, self.reset_button]),
                 self.messages,
                 widgets.HTML("<h3>5. Open a saved or handed-over routine</h3>"),
                 widgets.HBox([self.saved, self.load_button]),
                 self.upload,
+                self.suggestions,
             ],
             **kwargs,
         )
         self.add_class("backcare-planner")
         self._show_routine()
         self._show_schedule()
+        guard(self.suggestions.show)(self.person.person_id)
 
     # -- handlers -------------------------------------------------------------------------
     def _group_handler(self, group_id: str):
@@ -333,12 +351,19 @@ class PlannerApp(widgets.VBox):
         if person_id is None:
             person_id = self.store.default_person().id
             self.person.refresh()
-        self.store.save_routine(person_id, routine)
+        followed = self.following.save(routine, person_id)
         self._refresh_saved(select=path.name)
+        self.suggestions.show(person_id)
         self.messages.success(
             f"Saved “{routine.name}” for {self.store.person(person_id).name}, "
-            f"as {path.name} in your data folder."
+            f"as {path.name} in your data folder. {followed}"
         )
+
+    def _on_suggestion_accepted(self, _plan_uid: str, routine: Routine) -> None:
+        """Show the plan's new version (saved by the panel) in the planner."""
+        self.model.load(routine)
+        self._sync_controls()
+        self.messages.success(self.suggestions.messages.text)
 
     def _on_uploaded(self, routine: Routine) -> None:
         self.model.load(routine)
@@ -364,6 +389,8 @@ class PlannerApp(widgets.VBox):
                 row.refresh()
         if change["name"] == "schedule":
             self._show_schedule()
+        if change["name"] in ("schedule", "name"):
+            self.following.propose(self.model.routine)
         self._show_routine()
 
     # -- showing ----------------------------------------------------------------------------

@@ -24,10 +24,12 @@ import traitlets
 from .. import analysis
 from ..catalog import Catalog
 from ..charts import CalendarHeatmap, GroupAdherenceChart, ProgressFigure
+from ..progression.advice import Advisor
 from ..store import Store, StoreOpenError
 from ..zones import today_in
 from .common import Messages, download_link, esc, open_catalog
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel, suggestion_summary
 
 __all__ = ["RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
 
@@ -208,7 +210,7 @@ class ProgressModel(traitlets.HasTraits):
         )
 
 
-def _overview_html(frame: pd.DataFrame) -> str:
+def _overview_html(frame: pd.DataFrame, next_steps: dict[int, str] | None = None) -> str:
     if frame.empty:
         return "<p>No people yet.</p>"
     rows = []
@@ -226,14 +228,15 @@ def _overview_html(frame: pd.DataFrame) -> str:
         rows.append(
             f"<tr><td>{esc(row.name)}</td><td>{esc(last)}</td>"
             f"<td>{esc(sessions.replace('%', ' %'))}</td><td>{esc(change)}</td>"
-            f"<td>{esc(row.flag)}</td></tr>"
+            f"<td>{esc(row.flag)}</td>"
+            f'<td class="backcare-overview-next">{esc((next_steps or {}).get(row.person_id, ""))}'
+            "</td></tr>"
         )
     return (
         '<table class="backcare-table backcare-progress-overview-table">'
         "<tr><th>person</th><th>last session</th><th>sessions, last 4 weeks</th>"
-        "<th>discomfort change from the starting level</th><th>flag</th></tr>"
-        + "".join(rows)
-        + "</table>"
+        "<th>discomfort change from the starting level</th><th>flag</th>"
+        "<th>suggestions waiting</th></tr>" + "".join(rows) + "</table>"
     )
 
 
@@ -294,6 +297,8 @@ class ProgressApp(widgets.VBox):
         self.downloads.add_class("backcare-progress-downloads")
         self.overview_html = widgets.HTML()
         self.overview_html.add_class("backcare-progress-overview")
+        self.suggestions_box = widgets.VBox()  # the panel is made per data source
+        self.suggestions: SuggestionsPanel | None = None
 
         self.model: ProgressModel | None = None
         self.picker: PersonPicker | None = None
@@ -306,6 +311,7 @@ class ProgressApp(widgets.VBox):
                 self.controls,
                 self.messages,
                 self.summary,
+                self.suggestions_box,
                 self.progress_image,
                 self.calendar_image,
                 self.group_image,
@@ -356,6 +362,8 @@ class ProgressApp(widgets.VBox):
         if self.model is not None and self.model.store.is_demo and self.model.store is not store:
             self.model.store.close()
         self.model = ProgressModel(store, self.catalog, today=self._today)
+        self.suggestions = SuggestionsPanel(Advisor(store, self.catalog, today=self._today))
+        self.suggestions_box.children = [self.suggestions]
         self.picker = PersonPicker(store)
         self.picker.add_class("backcare-progress-person")
         self.controls.children = (
@@ -462,4 +470,11 @@ class ProgressApp(widgets.VBox):
             + " &nbsp; "
             + download_link(csv, f"{stem}.csv", "text/csv", "Download the numbers (CSV)")
         )
-        self.overview_html.value = _overview_html(self.model.overview())
+        next_steps: dict[int, str] = {}
+        if self.suggestions is not None:
+            self.suggestions.show(report.person_id)
+            names = {e.id: e.name for e in self.catalog.exercises}
+            advisor = self.suggestions.advisor
+            for person in self.model.people:
+                next_steps[person.id] = suggestion_summary(advisor.waiting(person.id), names)
+        self.overview_html.value = _overview_html(self.model.overview(), next_steps)

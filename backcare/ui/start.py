@@ -9,7 +9,17 @@ import ipywidgets as widgets
 from .. import paths
 from ..catalog import Catalog
 from ..store import Store, StoreOpenError
+from ..store.browser import in_browser
 from .common import Messages, download_link, esc, open_catalog
+
+# Shown when the workbook runs in the browser (JupyterLite), beside the backup button.
+BROWSER_STORAGE_NOTE = (
+    "<p class='backcare-browser-storage'><b>Your diary is kept in this browser only.</b> "
+    "It stays when you close the tab or restart the browser, but clearing this browser's "
+    "data for the site (cookies and site data), or a private window, deletes it for good. "
+    "Keep a copy: <b>Download all my data</b> below, and upload it in "
+    "<i>03 Log discomfort</i> to bring it back.</p>"
+)
 
 __all__ = ["StartPage", "catalog_overview_html"]
 
@@ -71,6 +81,8 @@ class StartPage(widgets.VBox):
             f"<p>Your data folder: <code>{esc(paths.user_data_dir())}</code> "
             f"(set <code>{paths.DATA_DIR_ENV}</code> to use another).</p>"
         )
+        if in_browser():
+            self.folder.value += BROWSER_STORAGE_NOTE
         if self.store is None:
             self.status.value = ""
             self.backup.disabled = True

@@ -115,7 +115,7 @@ class Export(People):
             dict(zip(checkin_keys, row, strict=True))
             for row in q(
                 "SELECT c.uid, p.uid, c.at, c.discomfort, c.peg_pain, c.peg_enjoyment, "
-                "c.peg_activity, c.note, c.context, s.uid FROM checkins c "
+                "c.peg_activity, c.note, c.context, s.uid, c.morning FROM checkins c "
                 "JOIN people p ON p.id = c.person_id "
                 f"LEFT JOIN sessions s ON s.id = c.session_id{where_person} ORDER BY c.id",
                 args,

@@ -107,9 +107,9 @@ class Import(Plans):
             ),
             "checkins": (
                 "INSERT OR IGNORE INTO checkins (uid, person_id, at, discomfort, peg_pain, "
-                "peg_enjoyment, peg_activity, note, context, session_id) "
+                "peg_enjoyment, peg_activity, note, context, session_id, morning) "
                 "SELECT :uid, p.id, :at, :discomfort, :peg_pain, :peg_enjoyment, :peg_activity, "
-                ":note, :context, (SELECT id FROM sessions WHERE uid = :session_uid) "
+                ":note, :context, (SELECT id FROM sessions WHERE uid = :session_uid), :morning "
                 "FROM people p WHERE p.uid = :person_uid"
             ),
         }

@@ -82,6 +82,7 @@ _EXPORT_FIELDS: dict[str, dict[str, str]] = {
         "note": "text",
         "context": "text",
         "session_uid": "text",
+        "morning": "text",
     },
 }
 _TABLES = tuple(_EXPORT_FIELDS)

@@ -22,6 +22,7 @@ from ..fields import (
     SIDES,
     STEP_STATUSES,
     _context,
+    _morning,
     _name,
     _note,
     _peg,
@@ -231,6 +232,7 @@ def _valid_checkin(raw: dict[str, Any]) -> dict[str, Any]:
         "note": _note(raw.get("note") or ""),
         "context": _context(raw.get("context", "daily")),
         "session_uid": _uid(raw, "session_uid", optional=True),
+        "morning": _morning(raw.get("morning")),
     }
     row.update(zip(PEG_ITEMS, peg or (None, None, None), strict=True))
     return row
