@@ -66,6 +66,7 @@ def test_contact_sheet_renders_every_figure(sheet_page: Any, catalog: Catalog) -
     for exercise in catalog.exercises:
         assert page.locator(f'[aria-label="{exercise.name}: start position"]').count() == 1
     assert page.errors == []
+    page.set_viewport_size({"width": 1400, "height": 300})  # the page's own height, no blank
     page.screenshot(path=str(_shots() / "figures_contact_sheet.png"), full_page=True)
 
 
