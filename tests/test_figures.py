@@ -466,6 +466,25 @@ def test_bad_figure_tables_are_named(data_dir: Path, figure_text: str, message: 
     assert message in text and str(path) in text
 
 
+def test_huge_numbers_are_refused(data_dir: Path) -> None:
+    huge = OWN_POSES.replace(
+        'anchor = "right_heel"', 'anchor = "right_heel"\nanchor_at = [1e308, 0]'
+    )
+    path = _write_own(data_dir, huge)
+    with pytest.raises(FigureError, match="out of range"):
+        load_figures(user_path=path)
+
+
+def test_image_removed_after_loading_shows_the_placeholder(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "squeeze.png").write_bytes(PNG)
+    path = _write_own(data_dir, '\n[figure.shoulder_squeeze]\nimage = "squeeze.png"\n')
+    catalog, figures = load_catalog(user_path=path), load_figures(user_path=path)
+    (data_dir / "squeeze.png").unlink()
+    svg = exercise_svg(catalog["shoulder_squeeze"], figures=figures)
+    assert "backcare-figure-placeholder" in svg and "picture file missing" in svg
+
+
 def test_big_image_is_refused(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "huge.png").write_bytes(PNG + b"\0" * 2_000_001)

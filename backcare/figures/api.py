@@ -128,7 +128,10 @@ def _other_side(figure: Figure) -> Body:
 def _image_svg(figure: Figure, size: int, label: str) -> str:
     assert figure.image is not None
     mime = IMAGE_TYPES[figure.image.suffix.lower()]
-    data = base64.b64encode(figure.image.read_bytes()).decode("ascii")
+    try:
+        data = base64.b64encode(figure.image.read_bytes()).decode("ascii")
+    except OSError:  # moved or deleted since the file was read: the plain outline instead
+        return placeholder_svg(size, label=f"{label} (picture file missing)")
     w, h = 400, round(400 / ASPECT)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{size}" '

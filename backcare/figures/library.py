@@ -184,9 +184,12 @@ def _list(where: str, raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return value
 
 
-def _number(where: str, value: Any) -> float:
+def _number(where: str, value: Any, limit: float = 1000.0) -> float:
+    """A plain number within +-``limit`` (degrees or world units; a figure is 170 tall)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise FigureError(f"{where}: must be a number, not {value!r}")
+    if abs(value) > limit:
+        raise FigureError(f"{where}: {value!r} is out of range (-{limit:g} to {limit:g})")
     return float(value)
 
 
