@@ -22,6 +22,7 @@ from .catalog import Catalog, Exercise
 from .figures import FigureError, Figures, exercise_svg, load_figures
 from .prescription import Kind, Sides
 from .routine import Routine
+from .safety import red_flags_sentence
 
 __all__ = [
     "LOG_DAYS",
@@ -75,12 +76,13 @@ p, li, td, th { overflow-wrap: anywhere; }
 .backcare-handout-pictures svg { display: block; width: 25mm; height: 18.75mm; }
 .backcare-handout-text { flex: 1; min-width: 0; }
 .backcare-handout-card .meta { margin: 0 0 0.3mm 0; color: #333; font-size: 8pt; line-height: 1.2; }
-.backcare-handout-card ol { margin: 0; padding-left: 5mm; font-size: 8.5pt; line-height: 1.15; }
+.backcare-handout-card ol { margin: 0; padding-left: 5mm; font-size: 8pt; line-height: 1.15; }
 .backcare-handout-safety {
   border-left: 4px solid #c62828; background: #fdecea; padding: 0.8mm 2.5mm; margin: 1.5mm 0;
-  font-size: 8pt; line-height: 1.2; break-inside: avoid; page-break-inside: avoid;
+  font-size: 7.5pt; line-height: 1.15; break-inside: avoid; page-break-inside: avoid;
 }
 .backcare-handout-safety p { margin: 0; }
+.backcare-handout-safety p + p { margin-top: 0.5mm; }
 .backcare-handout-log { break-inside: avoid; page-break-inside: avoid; }
 .backcare-handout-log p { margin: 0 0 0.8mm 0; font-size: 8.5pt; }
 .backcare-handout-log-tables { display: flex; gap: 3mm; align-items: flex-start; }
@@ -173,7 +175,8 @@ def render_handout(
         + "".join(f"<li>{_e(thing)}</li>" for thing in equipment or [needs])
         + "</ul></li>",
         "</ul>",
-        f'<div class="backcare-handout-safety"><p>{_e(SAFETY_NOTE)}</p></div>',
+        f'<div class="backcare-handout-safety"><p>{_e(SAFETY_NOTE)}</p>'
+        f'<p class="backcare-handout-red-flags">{_e(red_flags_sentence())}</p></div>',
     ]
 
     parts.append(

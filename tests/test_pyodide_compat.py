@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib.util
+import re
 import sys
+import tomllib
 import types
 from pathlib import Path
 from typing import Any
@@ -271,3 +274,32 @@ def test_no_widget_is_shown_with_display_none() -> None:
         if lines:
             found[str(path.relative_to(PACKAGE.parent))] = lines
     assert not found, f"display set to None (use '' to show a widget): {found}"
+
+
+# -- what the browser loads ---------------------------------------------------------------------
+def _site_builder() -> types.ModuleType:
+    path = PACKAGE.parent / "docs" / "lite" / "build_site.py"
+    spec = importlib.util.spec_from_file_location("build_site", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_browser_loads_every_runtime_dependency() -> None:
+    """Each package backcare needs at run time, and each that a wheel in the site needs, is
+    loaded when the kernel starts (from Pyodide or from the site) or comes with the kernel.
+    A new dependency in pyproject.toml fails here until docs/lite/build_site.py loads it."""
+    site = _site_builder()
+    covered = {*site.PYODIDE_PACKAGES, *site.WHEELS_FROM_PYPI, *site.FROM_THE_KERNEL}
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    runtime = {re.split(r"[<>=!~ \[;]", d, maxsplit=1)[0].lower() for d in project["dependencies"]}
+    assert runtime <= covered, f"not loaded in the browser: {sorted(runtime - covered)}"
+    lock = tomllib.loads((PACKAGE.parent / "uv.lock").read_text())
+    needs = {
+        p["name"]: {d["name"] for d in p.get("dependencies", [])}
+        for p in lock["package"]
+        if p["name"] in site.WHEELS_FROM_PYPI
+    }
+    for name, dependencies in needs.items():
+        assert dependencies <= covered, f"{name} needs {sorted(dependencies - covered)}"

@@ -22,7 +22,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-__all__ = ["PYODIDE_PACKAGES", "WHEELS_FROM_PYPI", "kernel_packages", "main"]
+__all__ = ["FROM_THE_KERNEL", "PYODIDE_PACKAGES", "WHEELS_FROM_PYPI", "kernel_packages", "main"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,13 @@ PYODIDE_PACKAGES = [
     "typing-extensions",
 ]
 # Those it does not ship: their wheels (pure Python) go into the site, at uv.lock's versions.
-WHEELS_FROM_PYPI = ["ipywidgets", "icalendar"]
+WHEELS_FROM_PYPI = ["anywidget", "comm", "icalendar", "ipywidgets", "psygnal"]
+# What the Pyodide kernel brings itself (IPython, traitlets, the widgets shims), and the
+# widgets' front end, which the site already carries as an extension.
+FROM_THE_KERNEL = ["ipython", "traitlets", "widgetsnbextension", "jupyterlab-widgets"]
+# pip picks the wheels Pyodide can load: pure Python ones ("py3-none-any").
+PURE_PYTHON = ["--only-binary", ":all:", "--platform", "any", "--implementation", "py"]
+PURE_PYTHON += ["--python-version", "3.12", "--abi", "none"]
 # The kernel's worker script sits in extensions/@jupyterlite/pyodide-kernel-extension/static/;
 # the site's wheels are in pypi/ at the site's root (the piplite add-on puts them there).
 WHEELS_FROM_WORKER = "../../../../pypi/"
@@ -60,16 +66,15 @@ def kernel_packages(wheels: list[str]) -> list[str]:
     return [*PYODIDE_PACKAGES, *(WHEELS_FROM_WORKER + name for name in sorted(wheels))]
 
 
-def lite_settings(wheels: list[str]) -> dict:
+def lite_settings(wheels: list[str], *, own_pyodide: bool = False) -> dict:
+    kernel: dict = {"loadPyodideOptions": {"packages": kernel_packages(wheels)}}
+    if own_pyodide:  # the site's own copy (pages are one folder deep: lab/, tree/, ...)
+        kernel["pyodideUrl"] = "../pyodide/pyodide.js"
     return {
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "backcare",
-            "litePluginSettings": {
-                "@jupyterlite/pyodide-kernel-extension:kernel": {
-                    "loadPyodideOptions": {"packages": kernel_packages(wheels)},
-                }
-            },
+            "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
         },
     }
 
@@ -81,17 +86,7 @@ def build_wheels(folder: Path) -> list[Path]:
     )
     pins = [f"{name}=={version}" for name, version in locked_versions(WHEELS_FROM_PYPI).items()]
     subprocess.run(
-        [
-            *pip,
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            "-d",
-            str(folder),
-            *pins,
-        ],
+        [*pip, "download", "--quiet", "--no-deps", "-d", str(folder), *PURE_PYTHON, *pins],
         check=True,
     )
     return sorted(folder.glob("*.whl"))
@@ -105,6 +100,12 @@ def folder_size(folder: Path) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=REPO / "build" / "lite")
+    parser.add_argument(
+        "--pyodide",
+        type=Path,
+        help="a folder with Pyodide (pyodide.js, its lock file and wheels) to serve from the "
+        "site itself instead of Pyodide's CDN",
+    )
     args = parser.parse_args(argv)
     output = args.output.resolve()
     with tempfile.TemporaryDirectory(prefix="backcare-lite-") as temp:
@@ -114,7 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         contents = lite_dir / "files"
         shutil.copytree(REPO / "notebooks", contents / "notebooks", ignore=_checkpoints)
         (lite_dir / "jupyter-lite.json").write_text(
-            json.dumps(lite_settings([w.name for w in wheels]), indent=2), encoding="utf-8"
+            json.dumps(
+                lite_settings([w.name for w in wheels], own_pyodide=args.pyodide is not None),
+                indent=2,
+            ),
+            encoding="utf-8",
         )
         shutil.rmtree(output, ignore_errors=True)
         built = subprocess.run(
@@ -140,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         if built.returncode:
             print(built.stdout[-4000:], built.stderr[-4000:], sep="\n", file=sys.stderr)
             return built.returncode
+    if args.pyodide is not None:
+        shutil.copytree(args.pyodide, output / "pyodide")
     size, count = folder_size(output)
     print(f"JupyterLite site in {output}: {size / 1e6:.1f} MB in {count} files")
     print(f"site_mb={size / 1e6:.1f} files={count}")
