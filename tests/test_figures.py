@@ -338,6 +338,11 @@ def test_left_side_is_the_mirror(catalog: Catalog, figures) -> None:
     left = exercise_svg(catalog["calf_stretch"], phase="end", side="left", figures=figures)
     assert 'transform="scale(1,-1)"' in right and 'transform="scale(-1,-1)"' in left
     assert right.replace("scale(1,-1)", "") != left.replace("scale(-1,-1)", "")
+    # a timeline step's side goes straight in: "alternating" and None are drawn as they are
+    for side in ("alternating", None):
+        assert exercise_svg(catalog["calf_stretch"], phase="end", side=side, figures=figures) == (
+            right
+        )
 
 
 def test_label_is_escaped(catalog: Catalog, figures) -> None:

@@ -9,7 +9,9 @@
   and come back; reps take ``rep_seconds`` each (plus ``rep_hold_seconds`` at the top);
   the foot roll rolls heel to toe and back; an alternating exercise works one side, then the
   other;
-* ``side="left"`` mirrors the picture (pictures are drawn for the right side).
+* ``side="left"`` mirrors the picture (pictures are drawn for the right side); any other
+  value (``"right"``, ``"alternating"``, ``None``) draws it as it is, so a timeline
+  step's ``side`` can be passed straight in.
 
 An exercise with an image of its own shows that image; one with neither poses nor an image
 shows a neutral placeholder, so a row never lacks its picture.
@@ -42,7 +44,7 @@ def exercise_svg(
     exercise: Exercise | str,
     *,
     phase: Phase = "move",
-    side: Literal["right", "left"] | None = None,
+    side: str | None = None,
     size: int = 160,
     rep_seconds: float = 3.0,
     rep_hold_seconds: float | None = None,
