@@ -139,7 +139,7 @@ def test_suggest_accept_and_the_next_session_runs_the_new_version(
         "Held 30 s in full on your last 3 sessions, pain during 2/10, mornings the same or "
         "better: try 45 s." in shown
     )
-    assert "step up: Calf stretch in a lunge" in dashboard.overview_html.value
+    assert "step up: Static calf stretch in a lunge" in dashboard.overview_html.value
 
     # the planner offers it; accepting saves a new version of the plan from today
     planner = PlannerApp(catalog=catalog, store=store)
@@ -259,6 +259,6 @@ def test_the_trainer_overview_lists_waiting_suggestions_warnings_first(
     dashboard = ProgressApp(store=store, catalog=catalog)
     overview = dashboard.overview_html.value
     row = next(r for r in overview.split("<tr>") if "<td>Sore</td>" in r)
-    assert "ease off: Calf stretch in a lunge; step up: Dead bug heel touch" in row
+    assert "ease off: Static calf stretch in a lunge; step up: Dead bug heel touch" in row
     row = next(r for r in overview.split("<tr>") if "<td>Pat</td>" in r)
-    assert "step up: Calf stretch in a lunge; step up: Dead bug heel touch" in row
+    assert "step up: Static calf stretch in a lunge; step up: Dead bug heel touch" in row
