@@ -18,7 +18,7 @@ Both score how much each exercise hurt during a session (0-10) and answer the ne
 question at the first check-in after a session, so the progression rule
 (:mod:`backcare.progression`) has something to say on first open: Alex's exercises hurt
 little and the mornings are the same or better, so most of them are ready for a step up;
-Sam's pec wall stretch (held 45 s, as a trainer set it) hurts above 5 in the last weeks, so
+Sam's doorway chest stretch (held 45 s, as a trainer set it) hurts above 5 in the last weeks, so
 it is to be eased off. These answers come from a random stream of their own, so the
 discomfort, adherence and session numbers stay those of the first two bullets.
 

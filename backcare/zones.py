@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -42,6 +43,12 @@ def check_zone(name: object) -> str:
 
 def kernel_zone() -> dt.tzinfo:
     """The zone of the machine the kernel runs on (used only until a person has one)."""
+    return _kernel_zone(os.environ.get("TZ"))
+
+
+@functools.lru_cache(maxsize=8)
+def _kernel_zone(_tz_variable: str | None) -> dt.tzinfo:
+    """Looked up once for each value of ``TZ`` (reading the zone files takes a while)."""
     return local_timezone()
 
 

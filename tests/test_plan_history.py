@@ -7,8 +7,10 @@ the kernel runs on UTC (as in Binder).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 
@@ -18,8 +20,9 @@ from backcare import analysis
 from backcare.catalog import Catalog
 from backcare.plan_history import PlanEvent, PlanHistory, suggest_replacement
 from backcare.routine import Routine, Schedule, ScheduleKind, evening_session, workday_break
-from backcare.store import Store
+from backcare.store import MIGRATIONS, SCHEMA_VERSION, Store
 from backcare.ui.progress import ProgressModel
+from tests.test_store import _V1_BY_HAND
 
 START = dt.date(2026, 1, 5)  # a Monday
 
@@ -280,3 +283,70 @@ def test_a_version_1_export_imports_as_plans(store: Store, catalog: Catalog) -> 
         assert period.start == _day(0)
         again = fresh.import_bytes(data, "old.json")
         assert again.total_added == 0
+
+
+# -- migration from every earlier schema version ----------------------------------------------
+def _old_store(path, version: int, catalog: Catalog) -> None:
+    """A store written by schema ``version`` (1 or 2) with real data: a routine re-saved on
+    28 May (which moved its saved_at), done every evening since 2 May, check-ins at +02:00."""
+    conn = sqlite3.connect(path)
+    conn.executescript(_V1_BY_HAND)
+    if version == 2:
+        conn.executescript(f"BEGIN;\n{MIGRATIONS[1]}\nPRAGMA user_version = 2;\nCOMMIT;")
+    routine = json.dumps(evening_session(catalog).to_dict(), sort_keys=True)
+    with conn:
+        conn.execute(
+            "INSERT INTO routines VALUES (1, ?, 1, 'Evening session', ?, ?)",
+            ("d" * 32, routine, "2023-05-28T21:30:00+02:00"),
+        )
+        for n, day in enumerate(range(2, 29), start=1):
+            started = f"2023-05-{day:02d}T20:00:00+02:00"
+            conn.execute(
+                "INSERT INTO sessions (id, uid, person_id, routine_name, routine_json, "
+                "started_at, ended_at, status) VALUES (?, ?, 1, 'Evening session', ?, ?, ?, "
+                "'completed')",
+                (n, f"{n:032x}", routine, started, started),
+            )
+            conn.execute(
+                "INSERT INTO steps (uid, session_id, step_index, kind, exercise_id, group_id, "
+                "planned_seconds, performed_seconds, status, completed_at) VALUES "
+                "(?, ?, 0, 'hold', 'lat_stretch', 'upper_back', 30, 30, 'done', ?)",
+                (f"{n + 100:032x}", n, started),
+            )
+    conn.close()
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_migrating_real_data_dates_plans_and_guesses_zones(
+    tmp_path, version: int, catalog: Catalog, kernel_on_utc: None
+) -> None:
+    path = tmp_path / f"v{version}.sqlite3"
+    _old_store(path, version, catalog)
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        (person,) = store.people()
+        # the first check-in was written at +02:00: a guess, until the browser says more
+        assert (person.zone, person.zone_source) == ("Etc/GMT-2", "offset")
+        assert store.checkins_frame(person.id)["at"].dt.strftime("%H:%M").tolist() == [
+            "21:00",
+            "21:00",
+        ]
+        # the plan starts with its first session, not on the day of its re-save
+        (plan,) = store.plan_history(person.id, catalog).plans()
+        assert plan.started_on == dt.date(2023, 5, 2) and plan.active
+        daily = analysis.adherence(
+            store.sessions_frame(person.id),
+            store.plan_history(person.id, catalog),
+            dt.date(2023, 5, 2),
+            dt.date(2023, 5, 28),
+        )
+        assert (int(daily["planned"].sum()), int(daily["done"].sum())) == (27, 27)
+        assert store.zone_from_browser(person.id, "Europe/Berlin")
+        assert store.person(person.id).zone_source == "browser"
+        assert store.integrity_check() == "ok"
+    backup = tmp_path / f"v{version}.sqlite3.v{version}.bak"
+    with contextlib.closing(sqlite3.connect(backup)) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == version
+        assert old.execute("SELECT saved_at FROM routines").fetchone()[0].startswith("2023-05-28")
+    with Store(path) as again:  # opening again changes nothing
+        assert len(again.plan_history(1, catalog).events) == 1

@@ -139,7 +139,7 @@ def test_suggest_accept_and_the_next_session_runs_the_new_version(
         "Held 30 s in full on your last 3 sessions, pain during 2/10, mornings the same or "
         "better: try 45 s." in shown
     )
-    assert "step up: Calf stretch in a lunge" in dashboard.overview_html.value
+    assert "step up: Static calf stretch in a lunge" in dashboard.overview_html.value
 
     # the planner offers it; accepting saves a new version of the plan from today
     planner = PlannerApp(catalog=catalog, store=store)
@@ -167,7 +167,7 @@ def test_suggest_accept_and_the_next_session_runs_the_new_version(
     calf = next(
         s for a in advisor.advice(pat) for s in a.suggestions if s.exercise_id == "calf_stretch"
     )
-    assert calf.action is Action.STAY and calf.reason.startswith("0 sessions at 45 s so far")
+    assert calf.action is Action.STAY and calf.reason.startswith("No sessions at 45 s yet")
 
     # the next guided session runs the new version
     session = SessionApp(store=store, catalog=catalog, loop=loop)
@@ -243,3 +243,22 @@ def test_a_skipped_exercise_holds_its_step(store: Store, catalog: Catalog, pat: 
     calf = next(s for s in advice.suggestions if s.exercise_id == "calf_stretch")
     assert calf.action is Action.STAY
     assert calf.reason.startswith(f"Not done in full on {day.day} {day:%b}")
+
+
+def test_the_trainer_overview_lists_waiting_suggestions_warnings_first(
+    store: Store, catalog: Catalog, pat: int
+) -> None:
+    sore = store.add_person("Sore", zone="UTC").id
+    routine = _routine(catalog).with_prescription("calf_stretch", hold_seconds=45)
+    store.save_routine(sore, routine, on=START)
+    for n in range(3):
+        day = START + dt.timedelta(days=n)
+        pain = {"calf_stretch": 7 if n == 2 else 3, "dead_bug_heel_touch": 2}
+        _session(store, sore, routine, catalog, day, pain)
+        _morning(store, sore, day + dt.timedelta(days=1), "same")
+    dashboard = ProgressApp(store=store, catalog=catalog)
+    overview = dashboard.overview_html.value
+    row = next(r for r in overview.split("<tr>") if "<td>Sore</td>" in r)
+    assert "ease off: Static calf stretch in a lunge; step up: Dead bug heel touch" in row
+    row = next(r for r in overview.split("<tr>") if "<td>Pat</td>" in r)
+    assert "step up: Static calf stretch in a lunge; step up: Dead bug heel touch" in row

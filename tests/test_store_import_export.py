@@ -257,7 +257,7 @@ def _export(catalog: Catalog) -> dict:
         (b"", "empty"),
         (b"   \n", "empty"),
         (b"\x89PNG\r\n\x1a\n binary", "neither"),
-        (b"{not json", "neither"),
+        (b"{not json", "not valid JSON"),
         (b"[1, 2, 3]", "not a backcare export"),
         (json.dumps({"format": "other.app", "version": 1}).encode(), "not a backcare export"),
         (json.dumps({"format": EXPORT_FORMAT, "version": 3}).encode(), "version 3"),
@@ -276,7 +276,7 @@ def test_bad_files_are_refused(data: bytes, message: str) -> None:
 def test_oversized_file_is_refused() -> None:
     with Store(":memory:") as store:
         data = b'{"format": "backcare.export", "version": 1, "pad": "' + b"x" * MAX_IMPORT_BYTES
-        with pytest.raises(InputError, match="limit"):
+        with pytest.raises(InputError, match="too large"):
             store.import_bytes(data + b'"}', "huge.json")
         assert store.people() == []
 

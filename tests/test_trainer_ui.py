@@ -293,7 +293,7 @@ def _good(catalog: Catalog) -> dict:
     ("data", "name", "reason"),
     [
         (b"{not json", "plan.json", "not valid JSON"),
-        (b"\xff\xfe\x00garbage", "plan.json", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "plan.json", "not UTF-8"),
         (b"[]", "plan.json", "JSON object"),
         (b'{"format": "something.else"}', "plan.json", "not a backcare routine"),
         (b" " * (MAX_ROUTINE_BYTES + 1), "plan.json", "too large"),

@@ -18,14 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _group_sums, _numbers, _ratio
+from ._common import _bincount, _group_sums, _numbers, _ratio, _reduceat
 from .days import (
     _EPOCH_WEEKDAY,
     _as_day,
     _day_number,
     _day_numbers,
     _day_range,
-    _stamp,
     _stamps,
     _weekdays,
 )
@@ -166,7 +165,7 @@ class _Daily:
             days,
             first,
             planned,
-            np.bincount(position, minlength=count).astype("int64"),
+            _bincount(position, minlength=count).astype("int64"),
             completion_sum,
         )
 
@@ -229,8 +228,8 @@ def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
         completion_sum = np.zeros(0)
     else:
         days = np.diff(np.r_[starts, len(labels)]).astype("int64")
-        planned = np.add.reduceat(daily.planned, starts)
-        done = np.add.reduceat(daily.done, starts)
+        planned = _reduceat(daily.planned, starts)
+        done = _reduceat(daily.done, starts)
         completion_sum, _ = _group_sums(labels, daily.completion_sum, len(weeks))
     return pd.DataFrame(
         {
@@ -242,17 +241,3 @@ def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
         },
         index=weeks,
     )
-
-
-def _planned_count(planned: Any, start: int, end: int) -> int:
-    """Sessions planned from day number ``start`` to ``end`` (both included)."""
-    if isinstance(planned, pd.Series | Mapping):
-        return int(_planned_on(planned, _day_range(_stamp(start), _stamp(end))).sum())
-    total = 0
-    for (from_day, until_day), per_weekday in _per_weekday(planned).items():
-        first = start if from_day is None else max(start, from_day)
-        last = end if until_day is None else min(end, until_day - 1)
-        if first <= last:
-            weekdays = np.bincount(_weekdays(first, last - first + 1).astype(np.intp), minlength=7)
-            total += int((weekdays * per_weekday).sum())
-    return total

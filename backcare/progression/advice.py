@@ -112,6 +112,8 @@ class Advisor:
         self.catalog = catalog
         self.rule = rule
         self._today = today
+        # what each session asked for, read once: a session's routine never changes
+        self._asked: dict[int, dict[str, Any]] = {}
 
     def today(self, person_id: int) -> dt.date:
         """Today in the person's zone (or the day given when the advisor was made)."""
@@ -125,13 +127,16 @@ class Advisor:
         sessions = store.sessions_frame(person_id)
         steps = store.steps_frame(person_id)
         checkins = store.checkins_frame(person_id)
-        prescriptions = {}
-        for session_id in sessions["session_id"]:
-            try:
-                routine = store.session_routine(int(session_id), self.catalog)
-            except ValueError:  # a session of an exercise this catalog no longer has
+        for session_id in map(int, sessions["session_id"]):
+            if session_id in self._asked:
                 continue
-            prescriptions[int(session_id)] = {i.exercise_id: i.prescription for i in routine.items}
+            try:
+                routine = store.session_routine(session_id, self.catalog)
+            except ValueError:  # a session of an exercise this catalog no longer has
+                self._asked[session_id] = {}
+                continue
+            self._asked[session_id] = {i.exercise_id: i.prescription for i in routine.items}
+        prescriptions = {int(sid): self._asked[int(sid)] for sid in sessions["session_id"]}
         return exercise_records(
             steps,
             sessions,

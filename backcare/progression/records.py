@@ -152,17 +152,14 @@ def exercise_records(
         frame["pain_during"] = pd.NA
     frame["pain_during"] = pd.array(frame["pain_during"], dtype="Int64")
 
-    def prescribed(row: pd.Series, what: str) -> int | None:
-        p = prescriptions.get(int(row["session_id"]), {}).get(row["exercise_id"])
-        if p is None:
-            return None
-        if what == "sets":
-            return p.sets
-        return p.hold_seconds if p.kind.is_timed else p.reps
-
-    frame["sets"] = pd.array([prescribed(r, "sets") for _, r in frame.iterrows()], dtype="Int64")
+    asked = [
+        prescriptions.get(int(sid), {}).get(eid)
+        for sid, eid in zip(frame["session_id"], frame["exercise_id"], strict=True)
+    ]
+    frame["sets"] = pd.array([None if p is None else p.sets for p in asked], dtype="Int64")
     frame["amount"] = pd.array(
-        [prescribed(r, "amount") for _, r in frame.iterrows()], dtype="Int64"
+        [None if p is None else (p.hold_seconds if p.kind.is_timed else p.reps) for p in asked],
+        dtype="Int64",
     )
     frame = frame.sort_values(["started_at", "session_id"], kind="stable")
     return frame[columns].reset_index(drop=True)

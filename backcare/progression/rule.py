@@ -377,10 +377,11 @@ def suggest(
     if len(recent) < rule.sessions_needed:
         done = len(history)
         sessions = "session" if done == 1 else "sessions"
+        so_far = f"{done} {sessions} at {here} so far" if done else f"No sessions at {here} yet"
         return made(
             Action.STAY,
-            f"{done} {sessions} at {here} so far: after {rule.sessions_needed} in a row done in "
-            "full without much pain, a next step can be suggested.",
+            f"{so_far}: after {rule.sessions_needed} in a row done in full without much pain, "
+            "a next step can be suggested.",
         )
     unfinished = [r for r in recent if not r.done_in_full]
     if unfinished:

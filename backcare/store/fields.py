@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import math
 import numbers
-import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 
 from ..progression.rule import MORNING_ANSWERS
-from ..routine import RoutineError, validate_name
+from ..routine import RoutineError, text_problem, validate_name
 from .errors import InputError
 
 __all__ = [
@@ -69,8 +68,9 @@ def _note(value: object) -> str:
     note = value.strip()
     if len(note) > MAX_NOTE:
         raise InputError(f"the note is {len(note):,} characters long; the limit is {MAX_NOTE:,}")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in note):
-        raise InputError("the note contains control characters")
+    problem = text_problem(note, newlines=True)
+    if problem:
+        raise InputError(f"the note {problem}")
     return note
 
 

@@ -174,7 +174,14 @@ def check_file(path: Path) -> None:
                 f"{path} is not a backcare data file (it is not an SQLite database). "
                 "It was left as it is; move or rename it to start a new log."
             )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreOpenError(
+            f"The folder {path.parent} for the data file cannot be made "
+            f"({exc.strerror or 'input/output error'}). Set BACKCARE_DATA_DIR to a folder you "
+            "can write to and restart the kernel."
+        ) from None
 
 
 def inspect(conn: sqlite3.Connection, path: str) -> None:
@@ -212,15 +219,29 @@ def inspect(conn: sqlite3.Connection, path: str) -> None:
         )
 
 
-def migrate(conn: sqlite3.Connection, path: str, in_memory: bool, image: bool = False) -> None:
+def migrate(
+    conn: sqlite3.Connection,
+    path: str,
+    in_memory: bool,
+    image: bool = False,
+    *,
+    read_only: str = "",
+) -> None:
     """Bring the schema to :data:`SCHEMA_VERSION`, keeping a copy of an older file first.
 
+    Every step runs in ONE exclusive transaction that reads the version again once it holds
+    the lock: two programs opening a new file at the same instant take turns, and the second
+    finds the schema made and does nothing. A read-only store that needs steps is refused.
     ``image``: the database is a memory copy of ``path`` (the browser, see :mod:`.browser`);
     the copy is then written as a whole file, never through SQLite on the drive.
     """
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version == SCHEMA_VERSION:
         return
+    if read_only:
+        raise StoreOpenError(
+            f"{path} needs an upgrade to this backcare's data version, but {read_only}"
+        )
     if version > 0 and not in_memory:
         backup = Path(f"{path}.v{version}.bak")
         if not backup.exists() and image:
@@ -228,15 +249,31 @@ def migrate(conn: sqlite3.Connection, path: str, in_memory: bool, image: bool = 
         elif not backup.exists():
             with contextlib.closing(sqlite3.connect(backup)) as copy:
                 conn.backup(copy)
-    for target in range(version + 1, SCHEMA_VERSION + 1):
-        script = MIGRATIONS[target - 1]
-        try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {target};\nCOMMIT;"
-            )
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreOpenError(
-                f"could not upgrade {path} to data version {target}: {exc}"
-            ) from None
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(MIGRATIONS[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StoreOpenError(
+            f"could not upgrade {path} to data version {SCHEMA_VERSION}: {exc}. The file "
+            "was left as it was."
+        ) from None
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script split into its statements (``;`` at the end of a line)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

@@ -32,7 +32,7 @@ from .. import paths
 from ..progression import MORNING_QUESTION
 from ..progression.records import morning_question_due
 from ..store import ImportReport, InputError, Store, StoreOpenError
-from .common import Messages, download_link, esc
+from .common import Messages, download_link, esc, watch_store
 from .people import PersonPicker
 from .zone import ZoneControl
 
@@ -244,6 +244,11 @@ class CheckInApp(widgets.VBox):
         self.refresh()
         if self.open_error:
             self._lock(self.open_error)
+        else:
+            watch_store(self.messages, self.store)
+            if self.store.read_only:  # reading and exporting still work
+                for control in (self.submit, self.edit_button, self.delete_button, self.upload):
+                    control.disabled = True
 
     def _lock(self, reason: str) -> None:
         """Disable everything that would write, and say why."""

@@ -7,22 +7,23 @@ lives here.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
-from ..prescription import ALLOWED, Kind
+from ..prescription import ALLOWED, Kind, limits_text
 from ..progression.advice import Advisor
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
+from ..zones import today_in
 from .common import Messages, esc, open_catalog, open_store
 from .following import FollowingNow
 from .people import PersonPicker
 from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
+from .zone import ZoneControl
 
 __all__ = ["ExerciseRow", "PlannerApp"]
 
@@ -239,9 +240,10 @@ class PlannerApp(widgets.VBox):
         self.following = FollowingNow(
             self.store, catalog, lambda: self.person.person_id, self.messages
         )
-        self.person.observe(
-            guard(lambda _: self.following.refresh(self.model.routine)), names="person_id"
+        self.zone = ZoneControl(
+            self.store, lambda: self.person.person_id, self.messages, self._show_schedule
         )
+        self.person.observe(guard(lambda _: self._on_person()), names="person_id")
         self.upload.on_loaded(self._on_uploaded)
         self._refresh_saved()
         # -- what next? (the progression rule's suggestions for the person's plans) ----------
@@ -264,7 +266,7 @@ class PlannerApp(widgets.VBox):
                 ),
                 widgets.HTML(
                     "<h3>2. Adjust exercises</h3><small>Untick an exercise to leave it "
-                    "out. Numbers stay within safe limits.</small>"
+                    f"out. {esc(limits_text())}</small>"
                 ),
                 widgets.VBox(list(self.rows.values())),
                 widgets.HTML("<h3>3. When</h3>"),
@@ -281,6 +283,7 @@ class PlannerApp(widgets.VBox):
                 self.table,
                 widgets.HBox([self.name, self.person]),
                 self.following,
+                self.zone,
                 widgets.HBox([self.save_button, self.reset_button]),
                 self.messages,
                 widgets.HTML("<h3>5. Open a saved or handed-over routine</h3>"),
@@ -349,6 +352,11 @@ class PlannerApp(widgets.VBox):
         self.model.load(routine)
         self._sync_controls()
         self.messages.success(self.suggestions.messages.text)
+
+    def _on_person(self) -> None:
+        self.zone.refresh()
+        self.following.refresh(self.model.routine)
+        self._show_schedule()
 
     def _on_uploaded(self, routine: Routine) -> None:
         self.model.load(routine)
@@ -434,7 +442,7 @@ class PlannerApp(widgets.VBox):
         self.evening_time.layout.display = "none" if workday else "flex"
         for control in (self.every_hours, self.work_start, self.work_end):
             control.layout.display = "flex" if workday else "none"
-        today = dt.date.today()
+        today = today_in(self.store.zone(self.person.person_id))  # the person's own today
         per_day = self.model.schedule.planned_per_day(today)
         self.schedule_text.value = (
             f"<small>{esc(self.model.schedule.describe())} ({per_day} planned today).</small>"

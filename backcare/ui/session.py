@@ -44,6 +44,7 @@ from ..routine import (
     load_routine,
     templates,
 )
+from ..safety import red_flags_sentence
 from ..sound import finish_chime, step_beep
 from ..timeline import Step, StepKind, total_seconds
 from ..timer import (
@@ -338,6 +339,8 @@ class SessionApp(widgets.VBox):
         header = widgets.HTML(
             "<b>Guided session.</b> Press start and follow along. Stop at once if an exercise "
             "causes sharp pain or pain that keeps getting worse."
+            # the red flags, before a session starts (one wording: backcare.safety)
+            f'<p class="backcare-session-red-flags"><small>{red_flags_sentence()}</small></p>'
         )
         controls = widgets.HBox(
             [

@@ -8,9 +8,10 @@ import ipywidgets as widgets
 
 from .. import paths
 from ..catalog import Catalog
+from ..safety import NOT_TREATMENT, red_flags_html
 from ..store import Store, StoreOpenError
 from ..store.browser import in_browser
-from .common import Messages, download_link, esc, open_catalog
+from .common import Messages, download_link, esc, open_catalog, watch_store
 
 # Shown when the workbook runs in the browser (JupyterLite), beside the backup button.
 BROWSER_STORAGE_NOTE = (
@@ -61,9 +62,16 @@ class StartPage(widgets.VBox):
             self.store = store or Store()
         except StoreOpenError as exc:
             self.messages.error(str(exc))
+        else:
+            watch_store(self.messages, self.store)
         self.backup.on_click(self.messages.guard(self._on_backup))
+        self.red_flags = widgets.HTML(
+            f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html()
+        )
+        self.red_flags.add_class("backcare-start-red-flags")
         super().__init__(
             [
+                self.red_flags,
                 self.folder,
                 self.status,
                 widgets.HBox([self.backup, self.backup_link]),
@@ -78,7 +86,7 @@ class StartPage(widgets.VBox):
     def refresh(self) -> None:
         """Show the data folder and what the store holds."""
         self.folder.value = (
-            f"<p>Your data folder: <code>{esc(paths.user_data_dir())}</code> "
+            f"<p>Your data folder: <code>{esc(paths.user_data_dir(create=False))}</code> "
             f"(set <code>{paths.DATA_DIR_ENV}</code> to use another).</p>"
         )
         if in_browser():

@@ -40,6 +40,7 @@ from ..routine import (
     save_routine,
     templates,
 )
+from ..zones import today_in
 from .clients import ClientManager
 from .common import Messages, download_link, esc, open_catalog, open_store
 from .following import FollowingNow
@@ -295,6 +296,7 @@ class TrainerApp(widgets.VBox):
     def _wire(self) -> None:
         guard = self.messages.guard
         self.client_picker.observe(guard(lambda _: self._refresh_routines()), names="person_id")
+        self.client_picker.observe(guard(lambda _: self._zone_from_client()), names="person_id")
         self.clients.on_change(guard(self._refresh_routines))
         self.routine_choice.observe(guard(lambda _: self._on_routine()), names="value")
         self.kind.observe(guard(self._on_kind), names="value")
@@ -391,6 +393,15 @@ class TrainerApp(widgets.VBox):
         if hasattr(self, "evening_box"):
             self.evening_box.layout.display = "" if evening else "none"
             self.workday_box.layout.display = "none" if evening else ""
+
+    def _zone_from_client(self) -> None:
+        """Reminders in the client's own zone and from the client's today, when known."""
+        person_id = self._person_id()
+        zone = None if person_id is None else self.store.person(person_id).zone
+        if zone in self.timezone.options:
+            self.timezone.value = zone
+        if person_id is not None:
+            self.start_date.value = today_in(self.store.zone(person_id))
 
     def _after_upload(self, routine: Routine) -> None:
         self._refresh_routines(select_name=routine.name, uploaded=routine)

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from ...catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..plans import Plans
 from .layout import _TABLES
@@ -21,7 +22,9 @@ __all__ = ["Import"]
 class Import(Plans):
     """Bringing an export's rows into the store."""
 
-    def import_bytes(self, data: bytes, filename: str = "the file") -> ImportReport:
+    def import_bytes(
+        self, data: bytes, filename: str = "the file", catalog: Catalog | None = None
+    ) -> ImportReport:
         """Import an export (JSON or zip of CSVs). The whole file is checked first; valid
         rows not already here are then written in one transaction; rows already here (same
         uid) are skipped, so importing the same file twice adds nothing.
@@ -29,15 +32,20 @@ class Import(Plans):
         Plans come with their history (an export of version 1 has routines, read as plans).
         A new plan named like one the person follows already joins it (the version saved
         last is in force; ``conflicts`` says so). ``people_added`` holds the uids of the
-        people the import added."""
+        people the import added.
+
+        Saved routines must be readable with ``catalog`` (by default the bundled exercises
+        and the person's own), like every routine file. A row whose uid is in the log with
+        other content keeps the log's copy and is reported (``differing``), and so is a
+        check-in naming a session that is nowhere."""
         records = read_export(data, filename)
         report = ImportReport(filename=filename)
-        plan = self._validate_import(records, report)
+        plan = self._validate_import(records, report, catalog or _catalog())
         self._apply_import(plan, report)
         return report
 
     def _validate_import(
-        self, records: dict[str, list[Any]], report: ImportReport
+        self, records: dict[str, Any], report: ImportReport, catalog: Catalog
     ) -> dict[str, list[dict[str, Any]]]:
         def existing(table: str) -> set[str]:
             return {r[0] for r in self._conn.execute(f"SELECT uid FROM {table}")}
@@ -61,7 +69,7 @@ class Import(Plans):
                 try:
                     if not isinstance(raw, dict):
                         raise InputError("is not a record")
-                    row = VALIDATORS[table](raw)
+                    row = VALIDATORS[table](raw, catalog)
                     if row["uid"] in seen:
                         raise InputError("appears twice in the file")
                     if table in parents:
@@ -73,10 +81,18 @@ class Import(Plans):
                             )
                     session_uid = row.get("session_uid") if table == "checkins" else None
                     if session_uid is not None and session_uid not in known["sessions"]:
-                        row["session_uid"] = None  # the session itself was not kept
+                        row["session_uid"] = None
+                        report.conflicts.append(
+                            (
+                                where,
+                                "names a session that is neither in the file nor in the log "
+                                "(or was rejected); the check-in was kept without that link",
+                            )
+                        )
                 except InputError as exc:
                     report.rejected.append((where, str(exc)))
                     continue
+                row["_where"] = where
                 seen.add(row["uid"])
                 if table in known:
                     known[table].add(row["uid"])
@@ -117,7 +133,7 @@ class Import(Plans):
         plan_ids: dict[str, int] = {}  # the file's plan uid -> the log's plan id
         with self._write() as conn:
             for table in _TABLES:
-                outcomes = dict.fromkeys(("added", "skipped", "updated", "kept"), 0)
+                outcomes = dict.fromkeys(("added", "skipped", "updated", "kept", "differing"), 0)
                 for row in plan[table]:
                     if table == "plans":
                         outcome = self._import_plan(conn, row, names, plan_ids, report)
@@ -130,6 +146,8 @@ class Import(Plans):
                             report.people_added.append(row["uid"])
                         elif table == "people" and _take_zone(conn, row):
                             outcome = "updated"
+                        if outcome == "skipped":
+                            outcome = _compare_existing(conn, table, row, report)
                     outcomes[outcome] += 1
                 report.added[table] = outcomes["added"]
                 report.skipped[table] = outcomes["skipped"]
@@ -137,6 +155,8 @@ class Import(Plans):
                     report.updated[table] = outcomes["updated"]
                 if outcomes["kept"]:
                     report.kept[table] = outcomes["kept"]
+                if outcomes["differing"]:
+                    report.differing[table] = outcomes["differing"]
 
     def _import_plan(
         self,
@@ -234,3 +254,96 @@ def _take_zone(conn: sqlite3.Connection, row: Mapping[str, Any]) -> bool:
         (row["zone"], row["zone_source"], row["uid"]),
     )
     return cur.rowcount > 0
+
+
+# How a row already in the log is read back to compare with the file's row of the same uid:
+# the query and the row's keys its columns match.
+_COMPARE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "people": (
+        "SELECT name, archived, created_at FROM people WHERE uid = ?",
+        ("name", "archived", "created_at"),
+    ),
+    "sessions": (
+        "SELECT routine_name, routine_json, started_at, ended_at, status FROM sessions "
+        "WHERE uid = ?",
+        ("routine_name", "routine_json", "started_at", "ended_at", "status"),
+    ),
+    "steps": (
+        "SELECT step_index, kind, exercise_id, group_id, side, set_number, planned_seconds, "
+        "performed_seconds, status, completed_at FROM steps WHERE uid = ?",
+        (
+            "step_index",
+            "kind",
+            "exercise_id",
+            "group",
+            "side",
+            "set_number",
+            "planned_seconds",
+            "performed_seconds",
+            "status",
+            "completed_at",
+        ),
+    ),
+    "hurts": (
+        "SELECT exercise_id, hurt, at FROM hurts WHERE uid = ?",
+        ("exercise_id", "hurt", "at"),
+    ),
+    "checkins": (
+        "SELECT c.at, c.discomfort, c.peg_pain, c.peg_enjoyment, c.peg_activity, c.note, "
+        "c.context, s.uid FROM checkins c LEFT JOIN sessions s ON s.id = c.session_id "
+        "WHERE c.uid = ?",
+        (
+            "at",
+            "discomfort",
+            "peg_pain",
+            "peg_enjoyment",
+            "peg_activity",
+            "note",
+            "context",
+            "session_uid",
+        ),
+    ),
+}
+
+
+def _compare_existing(
+    conn: sqlite3.Connection, table: str, row: Mapping[str, Any], report: ImportReport
+) -> str:
+    """A row the log did not take: "skipped" when the log holds the same content under
+    the same id, else "differing", with a line in the report saying what differs."""
+    sql, keys = _COMPARE[table]
+    local = conn.execute(sql, (row["uid"],)).fetchone()
+    where = row.get("_where", _plural(table, 1))
+    if local is None:
+        report.conflicts.append(
+            (where, "takes the place of one already in the log; the log's was kept")
+        )
+        return "differing"
+    changed = [key for key, ours in zip(keys, local, strict=True) if not _same(key, ours, row[key])]
+    if not changed:
+        return "skipped"
+    report.conflicts.append(
+        (
+            where,
+            f"has the id of one in the log but a different {', '.join(changed)}; the log's "
+            "copy was kept (edit it in the log if the file's is right)",
+        )
+    )
+    return "differing"
+
+
+def _same(key: str, ours: object, theirs: object) -> bool:
+    if key == "routine_json" and isinstance(ours, str) and isinstance(theirs, str):
+        return json.loads(ours) == json.loads(theirs)
+    if isinstance(ours, float) or isinstance(theirs, float):
+        return ours is not None and theirs is not None and abs(float(ours) - float(theirs)) < 1e-6
+    return ours == theirs
+
+
+def _catalog() -> Catalog:
+    """The catalog routines are checked against: the user's own exercises when they can be
+    read, else the bundled nine (a broken my_exercises.toml is reported by the pages)."""
+    try:
+        return load_catalog()
+    except ValueError:
+        return load_catalog(include_user=False)

@@ -1,13 +1,24 @@
-"""Reading an export file (JSON, or a zip of CSV files with a manifest) into plain records."""
+"""Reading an export file (JSON, or a zip of CSV files with a manifest) into plain records.
+
+The bytes go through the one reading layer for user files (:mod:`backcare.userfiles`): the
+size is checked first, JSON is parsed with bounded depth and numbers, a zip is read member by
+member within limits, CSV row by row. A zip's tables are read lazily, one at a time, while
+the import validates them, so only the rows that pass are kept in memory.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ...userfiles import (
+    UserFileError,
+    ZipReader,
+    check_size,
+    csv_rows,
+    decode_text,
+    parse_json,
+)
 from ..errors import InputError
 from .layout import (
     _EXPORT_FIELDS,
@@ -17,47 +28,60 @@ from .layout import (
     EXPORT_VERSION,
     MAX_IMPORT_BYTES,
     MAX_UNZIPPED_BYTES,
+    MAX_ZIP_BYTES,
     READABLE_VERSIONS,
     _from_csv_cell,
 )
 
 __all__ = ["read_export"]
 
+_ADVICE = "Use a file exported by backcare, as it was downloaded."
 
-def read_export(data: bytes, filename: str) -> dict[str, list[Any]]:
-    """Parse an export file into records per table, or raise :class:`InputError`."""
+
+def read_export(data: bytes, filename: str) -> dict[str, Iterable[Any]]:
+    """Parse an export file into records per table, or raise :class:`InputError` (a zip's
+    rows are read as they are iterated, and a broken one raises then)."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise InputError("the upload did not arrive as a file")
     data = bytes(data)
     if not data.strip():
         raise InputError(f"{filename} is empty")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise InputError(
-            f"{filename} is {len(data) / 1e6:.1f} MB; the limit for an import is "
-            f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB"
-        )
-    if data[:4] == b"PK\x03\x04":
-        return _read_zip(data, filename)
+    is_zip = data[:4] == b"PK\x03\x04"
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        if is_zip:
+            check_size(len(data), MAX_ZIP_BYTES, filename, "a zip export")
+            return _read_zip(data, filename)
+        check_size(len(data), MAX_IMPORT_BYTES, filename, "an export")
+        return _read_json(data, filename)
+    except UserFileError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _read_json(data: bytes, filename: str) -> dict[str, Iterable[Any]]:
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
         raise InputError(
-            f"{filename} is neither a backcare JSON export nor a zip of CSV files"
-        ) from None
+            f"{filename} is neither a backcare JSON export nor a zip of CSV files. {_ADVICE}"
+        )
+    document = parse_json(data, filename)
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         found = document.get("format") if isinstance(document, dict) else None
         raise InputError(
             f"{filename} is not a backcare export (format should be {EXPORT_FORMAT!r}, "
-            f"found {found!r})"
+            f"found {_short(found)}). {_ADVICE}"
         )
     version = _check_version(document.get("version"), filename)
-    records: dict[str, list[Any]] = {}
+    records: dict[str, Iterable[Any]] = {}
     for table in _tables(version):
         rows = document.get(table, [])
         if not isinstance(rows, list):
-            raise InputError(f"{filename}: {table!r} must be a list of records")
+            raise InputError(f"{filename}: {table!r} must be a list of records. {_ADVICE}")
         records[table] = rows
     return _plans_from_v1(records) if version == 1 else records
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _tables(version: int) -> dict[str, dict[str, str]]:
@@ -69,11 +93,12 @@ def _tables(version: int) -> dict[str, dict[str, str]]:
     return _EXPORT_FIELDS
 
 
-def _plans_from_v1(records: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def _plans_from_v1(records: dict[str, Iterable[Any]]) -> dict[str, Iterable[Any]]:
     """A version 1 export's routines as plans, each with one save: on the earlier of the
     day it was saved and the day of the first session of that name (a re-save had moved
     ``saved_at``), the same rule as the store's migration. The plan and its save keep the
     routine's uid, so importing the same file twice adds nothing."""
+    records = {table: list(rows) for table, rows in records.items()}  # small, old files
     routines = records.pop("routines", [])
     first_session: dict[tuple[object, object], str] = {}
     for session in records.get("sessions", []):
@@ -109,56 +134,57 @@ def _plans_from_v1(records: dict[str, list[Any]]) -> dict[str, list[Any]]:
 def _check_version(version: object, filename: str) -> int:
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise InputError(
-            f"{filename} is an export of version {version!r}, which this backcare cannot read "
-            f"(it reads versions {READABLE_VERSIONS[0]} to {EXPORT_VERSION})"
+            f"{filename} is an export of version {_short(version)}, which this backcare "
+            f"cannot read (it reads versions {READABLE_VERSIONS[0]} to {EXPORT_VERSION}). "
+            "Update backcare, or export again from the backcare that made it."
         )
     return int(version)  # type: ignore[call-overload]
 
 
-def _read_zip(data: bytes, filename: str) -> dict[str, list[Any]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = {info.filename: info for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError(f"{filename} is not a readable zip file") from None
-    with archive:
-        if sum(info.file_size for info in members.values()) > MAX_UNZIPPED_BYTES:
-            raise InputError(f"{filename} unpacks to more than the import limit")
-        if "manifest.json" not in members:
-            raise InputError(f"{filename} is not a backcare export (it has no manifest.json)")
-        try:
-            manifest = json.loads(archive.read("manifest.json").decode("utf-8"))
-        except (ValueError, zipfile.BadZipFile, OSError):
-            raise InputError(f"{filename}: manifest.json cannot be read") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != CSV_MANIFEST_FORMAT:
-            raise InputError(f"{filename} is not a backcare CSV export (unknown manifest)")
-        version = _check_version(manifest.get("version"), filename)
-        records: dict[str, list[Any]] = {}
-        for table, fields in _tables(version).items():
-            name = f"{table}.csv"
-            if name not in members:
-                records[table] = []
-                continue
-            try:
-                text = archive.read(name).decode("utf-8-sig")
-            except (UnicodeDecodeError, zipfile.BadZipFile, OSError):
-                raise InputError(f"{filename}: {name} cannot be read as UTF-8 text") from None
-            reader = csv.reader(io.StringIO(text, newline=""))
-            header = next(reader, None)
-            if header is None or set(header) - set(fields) or "uid" not in header:
-                raise InputError(f"{filename}: {name} does not have the expected columns")
-            rows = []
-            for cells in reader:
-                if not cells:
-                    continue
-                if len(cells) != len(header):
-                    rows.append(None)  # rejected at validation, with its number
-                    continue
-                rows.append(
-                    {
-                        column: _from_csv_cell(cell, fields[column])
-                        for column, cell in zip(header, cells, strict=True)
-                    }
-                )
-            records[table] = rows
+def _read_zip(data: bytes, filename: str) -> dict[str, Iterable[Any]]:
+    archive = ZipReader(
+        data, filename, member_limit=MAX_UNZIPPED_BYTES, total_limit=MAX_UNZIPPED_BYTES
+    )
+    if "manifest.json" not in archive:
+        raise InputError(f"{filename} is not a backcare export (it has no manifest.json)")
+    manifest = parse_json(archive.read("manifest.json"), f"{filename}, manifest.json")
+    if not isinstance(manifest, dict) or manifest.get("format") != CSV_MANIFEST_FORMAT:
+        raise InputError(f"{filename} is not a backcare CSV export (unknown manifest)")
+    version = _check_version(manifest.get("version"), filename)
+    records: dict[str, Iterable[Any]] = {
+        table: _CsvRecords(archive, filename, table, fields) if f"{table}.csv" in archive else []
+        for table, fields in _tables(version).items()
+    }
     return _plans_from_v1(records) if version == 1 else records
+
+
+class _CsvRecords:
+    """One table of a zip export, read when iterated (once)."""
+
+    def __init__(
+        self, archive: ZipReader, filename: str, table: str, fields: dict[str, str]
+    ) -> None:
+        self.archive, self.filename, self.table, self.fields = archive, filename, table, fields
+
+    def __iter__(self) -> Iterator[dict[str, Any] | None]:
+        name = f"{self.table}.csv"
+        where = f"{self.filename}, {name}"
+        fields = self.fields
+        try:
+            text = decode_text(self.archive.read(name), where)
+            rows = csv_rows(text, where)
+            del text
+            first = next(rows, None)
+            header = first[1] if first else None
+            if header is None or set(header) - set(fields) or "uid" not in header:
+                raise InputError(f"{where} does not have the expected columns. {_ADVICE}")
+            for _, cells in rows:
+                if len(cells) != len(header):
+                    yield None  # rejected at validation, with its number
+                    continue
+                yield {
+                    column: _from_csv_cell(cell, fields[column])
+                    for column, cell in zip(header, cells, strict=True)
+                }
+        except UserFileError as exc:
+            raise InputError(str(exc)) from None
