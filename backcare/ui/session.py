@@ -55,7 +55,15 @@ from ..timer import (
     TimerEvent,
     TimerState,
 )
-from .common import Messages, esc, open_catalog, open_store
+from .common import (
+    Messages,
+    esc,
+    is_expected,
+    open_catalog,
+    open_store,
+    readable,
+    report_unexpected,
+)
 from .people import PersonPicker
 
 __all__ = ["SessionApp", "TimerDriver", "format_clock"]
@@ -191,7 +199,10 @@ def _routine_choices(
             for saved in store.routines(person_id, catalog):
                 choices.append(_Choice(f"{saved.name} (saved)", saved.routine, "saved"))
         except Exception as exc:
-            problems.append(f"Could not read the saved routines: {exc}")
+            reason = (
+                readable(exc) if is_expected(exc) else report_unexpected(exc, "listing routines")
+            )
+            problems.append(f"Could not read the saved routines: {reason}")
     names = {c.routine.name for c in choices}
     for path in list_saved_routines():
         try:
@@ -623,8 +634,8 @@ class SessionApp(widgets.VBox):
 
     def _on_driver_error(self, exc: BaseException) -> None:
         self.messages.error(
-            f"The timer stopped because of an unexpected error ({type(exc).__name__}: {exc}). "
-            "What was completed is kept; press Start to begin again."
+            f"The timer stopped. {report_unexpected(exc, 'running the timer')} What was "
+            "completed is kept; press Start to begin again."
         )
 
     # -- after the session --------------------------------------------------------------------
