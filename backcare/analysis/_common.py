@@ -1,0 +1,101 @@
+"""Small array helpers shared by the analysis modules (numbers, text columns, group sums)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MIN_DAYS_PER_GROUP = 3
+"""Fewest days (or weeks) in each group before a comparison is reported at all."""
+
+
+_EPS = 1e-9
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """A column as float64 (anything that is not a number becomes NaN)."""
+    if pd.api.types.is_float_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
+        return values.to_numpy()
+    numeric = pd.to_numeric(values, errors="coerce")
+    return numeric.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _equals(values: pd.Series, text: str) -> np.ndarray:
+    """Which entries of a column equal ``text`` (missing ones do not), as a numpy bool array.
+
+    Compared on the column's numpy values: for text columns that is several times quicker than
+    the pandas comparison, which checks every entry for missing values first.
+    """
+    raw = values.to_numpy()
+    if raw.dtype == object:
+        with contextlib.suppress(TypeError):  # pd.NA cannot be compared this way
+            found = raw == text
+            if isinstance(found, np.ndarray) and found.shape == raw.shape:
+                return found.astype(bool, copy=False)
+    return (values == text).to_numpy(dtype=bool, na_value=False)
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """Which entries of a column are not missing, as a numpy bool array."""
+    raw = values.to_numpy()
+    if raw.dtype == object:
+        return ~pd.isna(raw)
+    return values.notna().to_numpy()
+
+
+def _group_sums(labels: np.ndarray, values: np.ndarray, groups: int) -> tuple[Any, Any]:
+    """Sums and counts of the non-NaN ``values`` in each of ``groups`` groups (``labels`` are
+    the group numbers, 0 to ``groups - 1``).
+
+    Whole numbers add up exactly in any order, so those are counted with :func:`numpy.bincount`.
+    Other values go through ``groupby().sum()`` with the rows in the order given, so the result
+    is what pandas gives to the last bit (pandas adds differently depending on whether the
+    labels are sorted and whether there are NaNs).
+    """
+    present = ~np.isnan(values)
+    counts = np.bincount(labels[present], minlength=groups)
+    numbers = values[present]
+    if bool(np.all(numbers == np.round(numbers))) and float(np.abs(numbers).sum()) < 2.0**52:
+        return np.bincount(labels[present], weights=numbers, minlength=groups), counts
+    sums = pd.Series(values, copy=False).groupby(labels).sum()
+    return sums.reindex(range(groups), fill_value=0.0).to_numpy(), counts
+
+
+def _group_means(labels: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Mean of the non-NaN ``values`` in each group (NaN for a group without any)."""
+    sums, counts = _group_sums(labels, values, groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def _nan_mean(values: np.ndarray) -> float:
+    """The mean of the non-NaN values, added as :meth:`pandas.Series.mean` adds them."""
+    missing = np.isnan(values)
+    count = len(values) - int(missing.sum())
+    if count == 0:
+        return math.nan
+    return float(np.where(missing, 0.0, values).sum() / count)
+
+
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """``top / bottom``, NaN where ``bottom`` is not above 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
+
+
+def _signed(value: float) -> str:
+    """``+1.2``, ``-0.4`` or ``0.0`` (never ``-0.0``)."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {_plural_word(count, word)}"
+
+
+def _plural_word(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"

@@ -1,0 +1,290 @@
+"""Per exercise and per group: how often each was planned and done, and the discomfort
+reported after sessions that included it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._common import _equals, _group_means, _nan_mean, _numbers, _present
+from .days import _NO_DAY, _utc_microseconds
+
+AFTER_SESSION_HOURS = 24
+"""A check-in up to this many hours after a session starts counts as "after" it."""
+
+
+def discomfort_after_sessions(
+    sessions: pd.DataFrame, checkins: pd.DataFrame, *, hours: float = AFTER_SESSION_HOURS
+) -> pd.Series:
+    """The discomfort reported after each session, indexed by ``session_id``.
+
+    A check-in marked ``context="after"`` for the session wins; otherwise the first check-in
+    (not marked "before") within ``hours`` of the session's start. NaN when there is none.
+    """
+    if len(sessions) == 0:
+        return pd.Series([], dtype="float64", name="discomfort_after")
+    index = pd.Index(sessions["session_id"])
+    if len(checkins) == 0:
+        return pd.Series(np.full(len(sessions), np.nan), index=index, name="discomfort_after")
+    values = _after(
+        sessions["person_id"].to_numpy(),
+        _utc_microseconds(sessions["started_at"]),
+        index,
+        _CheckinColumns.of(checkins),
+        hours,
+    )
+    return pd.Series(values, index=index, name="discomfort_after")
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckinColumns:
+    """What :func:`discomfort_after_sessions` reads from the check-ins, as numpy arrays."""
+
+    people: np.ndarray
+    times: np.ndarray  # microseconds since 1970 UTC
+    scores: np.ndarray
+    usable: np.ndarray  # may be the check-in that follows a session
+    linked: np.ndarray  # marked "after" for a session
+    linked_ids: np.ndarray  # that session's id
+
+    @classmethod
+    def of(cls, checkins: pd.DataFrame) -> _CheckinColumns:
+        scores = _numbers(checkins["discomfort"])
+        context = checkins["context"]
+        usable = ~_equals(context, "before") & ~np.isnan(scores)
+        people = checkins["person_id"].to_numpy()
+        if people.dtype.kind == "f":
+            usable = usable & ~np.isnan(people)
+        times = _utc_microseconds(checkins["at"])
+        usable = usable & (times != _NO_DAY)
+        linked = _equals(context, "after") & _present(checkins["session_id"])
+        return cls(people, times, scores, usable, linked, checkins["session_id"].to_numpy())
+
+    def take(self, rows: Any) -> _CheckinColumns:
+        return _CheckinColumns(
+            self.people[rows],
+            self.times[rows],
+            self.scores[rows],
+            self.usable[rows],
+            self.linked[rows],
+            self.linked_ids[rows],
+        )
+
+
+def _after(
+    people: np.ndarray,
+    times: np.ndarray,
+    index: pd.Index,
+    checkins: _CheckinColumns,
+    hours: float,
+) -> np.ndarray:
+    """The values of :func:`discomfort_after_sessions` for sessions given by column."""
+    result = np.full(len(index), np.nan)
+    keep = checkins.usable
+    if keep.any():
+        result = _next_score(
+            people,
+            times,
+            checkins.people[keep],
+            checkins.times[keep],
+            checkins.scores[keep],
+            int(pd.Timedelta(hours=hours) // pd.Timedelta(microseconds=1)),
+        )
+    linked = checkins.linked
+    if linked.any():
+        linked_scores = pd.Series(checkins.scores[linked], index=checkins.linked_ids[linked])
+        linked_mean = linked_scores.groupby(level=0).mean()
+        linked_mean.index = linked_mean.index.astype(index.dtype, copy=False)
+        found = linked_mean.reindex(index).to_numpy()
+        result = np.where(np.isnan(found), result, found)
+    return result
+
+
+def _next_score(
+    people: np.ndarray,
+    times: np.ndarray,
+    checkin_people: np.ndarray,
+    checkin_times: np.ndarray,
+    scores: np.ndarray,
+    tolerance: int,
+) -> np.ndarray:
+    """For each (person, time): the score of that person's first check-in at or after the time
+    and at most ``tolerance`` later (what ``merge_asof(direction="forward")`` picks); NaN if
+    none."""
+    result = np.full(len(times), np.nan)
+    # in time order as pandas' ``sort_values`` gives it (the same numpy sort on datetime64, so
+    # among check-ins at the very same time the same one is picked), then by person
+    order = np.argsort(checkin_times.view("datetime64[us]"), kind="quicksort")
+    order = order[np.argsort(checkin_people[order], kind="stable")]
+    checkin_people, checkin_times = checkin_people[order], checkin_times[order]
+    scores = scores[order]
+    for person in np.unique(people):
+        mine = np.flatnonzero((people == person) & (times != _NO_DAY))
+        low = np.searchsorted(checkin_people, person, side="left")
+        high = np.searchsorted(checkin_people, person, side="right")
+        if low == high or len(mine) == 0:
+            continue
+        their_times = checkin_times[low:high]
+        position = np.searchsorted(their_times, times[mine], side="left")
+        inside = position < len(their_times)
+        position = np.minimum(position, len(their_times) - 1)
+        inside &= their_times[position] - times[mine] <= tolerance
+        result[mine[inside]] = scores[low:high][position[inside]]
+    return result
+
+
+_ITEM_COLUMNS = [
+    "sessions_planned",
+    "sessions_done",
+    "share_done",
+    "steps_planned",
+    "steps_done",
+    "discomfort_after_with",
+    "discomfort_after_without",
+]
+
+
+def _per_item(
+    steps: pd.DataFrame,
+    keep: np.ndarray,
+    sessions: pd.DataFrame,
+    checkins: pd.DataFrame,
+    key: str,
+    name: str,
+) -> pd.DataFrame:
+    """Per value of ``steps[key]`` over the steps where ``keep`` holds (see :func:`by_exercise`).
+
+    Works on (item, session) pairs: a pair is planned when the session had a step of the item,
+    done when one of those steps was done.
+    """
+    if len(steps):
+        items = steps[key]
+        keep = keep & _present(items) & ~_equals(items, "")
+    if len(steps) == 0 or not keep.any():
+        return pd.DataFrame(
+            {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
+            index=pd.Index([], name=name, dtype="object"),
+        )
+    codes, names = pd.factorize(items[keep], sort=True)
+    session_ids = steps["session_id"].to_numpy()[keep]
+    is_done = _equals(steps["status"], "done")[keep]
+    after = discomfort_after_sessions(sessions, checkins)
+    return _item_frame(codes, names, session_ids, is_done, after.index, after.to_numpy(), name)
+
+
+def _item_frame(
+    codes: np.ndarray,
+    names: pd.Index,
+    session_ids: np.ndarray,
+    is_done: np.ndarray,
+    after_ids: pd.Index,
+    after_values: np.ndarray,
+    name: str,
+) -> pd.DataFrame:
+    """:func:`_per_item` from the kept steps' item codes (into ``names``), session ids and done
+    flags, and the discomfort after each session."""
+    order = np.lexsort((session_ids, codes))
+    codes, session_ids, is_done = codes[order], session_ids[order], is_done[order]
+    new_pair = np.r_[True, (codes[1:] != codes[:-1]) | (session_ids[1:] != session_ids[:-1])]
+    pair_starts = np.flatnonzero(new_pair)
+    pair_item, pair_session = codes[pair_starts], session_ids[pair_starts]
+    pair_steps = np.diff(np.r_[pair_starts, len(codes)]).astype("int64")
+    pair_done_steps = np.add.reduceat(is_done.astype("int64"), pair_starts)
+    pair_done = pair_done_steps > 0
+    item_starts = np.flatnonzero(np.r_[True, pair_item[1:] != pair_item[:-1]])
+    sessions_planned = np.diff(np.r_[item_starts, len(pair_item)]).astype("int64")
+    sessions_done = np.add.reduceat(pair_done.astype("int64"), item_starts)
+
+    if len(after_ids):
+        at = after_ids.get_indexer(pair_session)
+        pair_after = np.where(at >= 0, after_values[np.maximum(at, 0)], np.nan)
+    else:
+        pair_after = np.full(len(pair_session), np.nan)
+    count = len(names)
+    with_mean = _group_means(pair_item[pair_done], pair_after[pair_done], count)
+    # sessions done that did not include the item (for a fair comparison)
+    done_session_ids = pair_session[pair_done]
+    in_done = after_ids.isin(done_session_ids) if len(after_ids) else np.zeros(0, dtype=bool)
+    after_done_ids = after_ids.to_numpy()[in_done]
+    after_done = after_values[in_done]
+    without = np.full(count, np.nan)
+    for item in np.unique(pair_item[pair_done]):
+        included = pair_session[pair_done & (pair_item == item)]
+        without[item] = _nan_mean(after_done[~np.isin(after_done_ids, included)])
+    frame = pd.DataFrame(
+        {
+            "sessions_planned": sessions_planned,
+            "sessions_done": sessions_done,
+            "share_done": sessions_done / sessions_planned,
+            "steps_planned": np.add.reduceat(pair_steps, item_starts),
+            "steps_done": np.add.reduceat(pair_done_steps, item_starts),
+            "discomfort_after_with": with_mean,
+            "discomfort_after_without": without,
+        },
+        index=names.rename(name),
+    )
+    return frame
+
+
+def _exercise_steps(steps: pd.DataFrame, key: str) -> np.ndarray:
+    """Which steps are exercise work (hold or reps) with a value in ``key``."""
+    keep = _present(steps[key]) if len(steps) else np.zeros(0, dtype=bool)
+    if len(steps) and "kind" in steps:
+        keep = keep & (_equals(steps["kind"], "hold") | _equals(steps["kind"], "reps"))
+    return keep
+
+
+def by_exercise(
+    steps: pd.DataFrame, sessions: pd.DataFrame, checkins: pd.DataFrame
+) -> pd.DataFrame:
+    """Per exercise: sessions that planned it, sessions that did it, and discomfort after.
+
+    ``share_done`` is sessions done over sessions planned; ``discomfort_after_with`` is the mean
+    score after done sessions that included the exercise, ``discomfort_after_without`` after
+    done sessions that did not (see :func:`discomfort_after_sessions`).
+    """
+    keep = _exercise_steps(steps, "exercise_id")
+    return _per_item(steps, keep, sessions, checkins, "exercise_id", "exercise_id")
+
+
+def by_group(steps: pd.DataFrame, sessions: pd.DataFrame, checkins: pd.DataFrame) -> pd.DataFrame:
+    """Like :func:`by_exercise`, per exercise group; ``steps_done / steps_planned`` is the
+    group's adherence (its share of planned exercise steps done)."""
+    keep = _exercise_steps(steps, "group")
+    frame = _per_item(steps, keep, sessions, checkins, "group", "group")
+    return frame.assign(
+        adherence=(frame["steps_done"] / frame["steps_planned"].where(frame["steps_planned"] > 0))
+    )
+
+
+def _person_items(
+    item_codes: tuple[np.ndarray, pd.Index] | None,
+    rows: slice,
+    step_sessions: np.ndarray | None,
+    step_done: np.ndarray | None,
+    after_ids: pd.Index,
+    after_values: np.ndarray,
+    key: str,
+) -> pd.DataFrame:
+    """:func:`_per_item` for one person from the columns :func:`person_reports` read."""
+    codes = item_codes[0][rows] if item_codes is not None else np.zeros(0, dtype="int64")
+    kept = codes >= 0
+    if step_sessions is None or step_done is None or item_codes is None or not kept.any():
+        return pd.DataFrame(
+            {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
+            index=pd.Index([], name=key, dtype="object"),
+        )
+    present, local = np.unique(codes[kept], return_inverse=True)
+    return _item_frame(
+        local,
+        item_codes[1][present],
+        step_sessions[rows][kept],
+        step_done[rows][kept],
+        after_ids,
+        after_values,
+        key,
+    )

@@ -1,0 +1,105 @@
+"""Checks of single values written to the store: scores, notes, names, ids, seconds.
+
+Each check returns the clean value or raises :class:`InputError` with a sentence for the
+user; the store's methods and the import's validators both use them (one rule, one place).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import unicodedata
+import uuid
+from collections.abc import Mapping, Sequence
+
+from ..routine import RoutineError, validate_name
+from .errors import InputError
+
+__all__ = [
+    "CONTEXTS",
+    "MAX_NOTE",
+    "PEG_ITEMS",
+    "SESSION_STATUSES",
+    "SIDES",
+    "STEP_STATUSES",
+]
+
+MAX_NOTE = 1000
+CONTEXTS = ("daily", "before", "after")
+SESSION_STATUSES = ("started", "completed", "stopped")
+STEP_STATUSES = ("planned", "done", "skipped")
+SIDES = ("left", "right", "alternating")
+PEG_ITEMS = ("peg_pain", "peg_enjoyment", "peg_activity")
+
+
+def _score(value: object, what: str) -> int:
+    """A whole number from 0 to 10."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(f"{what} must be a whole number from 0 to 10, not {value!r}")
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    else:
+        as_float = float(value)
+        if not math.isfinite(as_float) or not as_float.is_integer():
+            raise InputError(f"{what} must be a whole number from 0 to 10, not {value!r}")
+        number = int(as_float)
+    if not 0 <= number <= 10:
+        raise InputError(f"{what} must be from 0 to 10, not {number}")
+    return number
+
+
+def _peg(value: object) -> tuple[int, int, int] | tuple[None, None, None]:
+    if value is None:
+        return (None, None, None)
+    if isinstance(value, Mapping):
+        value = tuple(value.get(k) for k in ("pain", "enjoyment", "activity"))
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 3:
+        raise InputError("the PEG answers must be three scores: pain, enjoyment, activity")
+    labels = ("PEG pain", "PEG enjoyment of life", "PEG general activity")
+    pain, enjoyment, activity = (_score(v, label) for v, label in zip(value, labels, strict=True))
+    return (pain, enjoyment, activity)
+
+
+def _note(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError("the note must be text")
+    note = value.strip()
+    if len(note) > MAX_NOTE:
+        raise InputError(f"the note is {len(note):,} characters long; the limit is {MAX_NOTE:,}")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in note):
+        raise InputError("the note contains control characters")
+    return note
+
+
+def _context(value: object) -> str:
+    if value not in CONTEXTS:
+        raise InputError(f"the context must be one of {', '.join(CONTEXTS)}, not {value!r}")
+    return str(value)
+
+
+def _name(value: object, what: str = "name") -> str:
+    try:
+        return validate_name(value, what)
+    except RoutineError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+def _int_id(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputError(f"the {what} id must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(f"seconds must be a number, not {value!r}")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0 or seconds > 24 * 3600:
+        raise InputError(f"seconds must be from 0 to a day, not {value!r}")
+    return seconds

@@ -1,0 +1,215 @@
+"""The store's rows as pandas frames for analysis: steps, sessions and check-ins."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..timeline import StepKind
+from .connection import StoreBase
+from .fields import PEG_ITEMS, _int_id
+from .times import _times
+
+__all__ = ["Frames"]
+
+
+class Frames(StoreBase):
+    """Read-only frames, one row a step, a session or a check-in."""
+
+    def steps_frame(self, person_id: int | None = None) -> pd.DataFrame:
+        """Every planned step beside what was performed, one row a step."""
+        sql = (
+            "SELECT st.session_id, s.person_id, st.step_index, st.kind, st.exercise_id, "
+            "st.group_id, st.side, st.set_number, st.planned_seconds, st.performed_seconds, "
+            "st.status, st.completed_at, h.hurt FROM steps st "
+            "JOIN sessions s ON s.id = st.session_id "
+            "LEFT JOIN hurts h ON h.session_id = st.session_id AND h.exercise_id = st.exercise_id"
+        )
+        args: tuple[object, ...] = ()
+        if person_id is not None:
+            sql += " WHERE s.person_id = ?"
+            args = (_int_id(person_id, "person"),)
+        rows = self._conn.execute(sql + " ORDER BY st.session_id, st.step_index", args).fetchall()
+        columns = [
+            "session_id",
+            "person_id",
+            "step_index",
+            "kind",
+            "exercise_id",
+            "group",
+            "side",
+            "set_number",
+            "planned_seconds",
+            "performed_seconds",
+            "status",
+            "completed_at",
+            "hurt",
+        ]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame = frame.astype(
+            {
+                "session_id": "int64",
+                "person_id": "int64",
+                "step_index": "int64",
+                "set_number": "Int64",
+                "planned_seconds": "float64",
+                "performed_seconds": "float64",
+                "hurt": "boolean",
+            }
+        )
+        frame["completed_at"] = _times(frame["completed_at"].tolist())
+        frame["is_work"] = frame["kind"].isin([k.value for k in StepKind if k.is_work])
+        return frame
+
+    def sessions_frame(self, person_id: int | None = None) -> pd.DataFrame:
+        """One row a session: when, how it ended, and how much of the planned work was done.
+
+        ``planned_steps``, ``done_steps`` and ``skipped_steps`` count work steps only (holds
+        and sets of reps); ``completion`` is done / planned work steps (0-1)."""
+        sql = "SELECT id, person_id, routine_name, started_at, ended_at, status FROM sessions"
+        args: tuple[object, ...] = ()
+        if person_id is not None:
+            sql += " WHERE person_id = ?"
+            args = (_int_id(person_id, "person"),)
+        rows = self._conn.execute(sql + " ORDER BY started_at, id", args).fetchall()
+        base = pd.DataFrame(
+            rows,
+            columns=["session_id", "person_id", "routine_name", "started_at", "ended_at", "status"],
+        ).astype({"session_id": "int64", "person_id": "int64"})
+        # Per-session sums over the work steps, done by SQLite in one pass (the steps table's
+        # (session_id, step_index) index keeps each list in the order the steps were planned).
+        work_kinds = ", ".join(f"'{k.value}'" for k in StepKind if k.is_work)
+        where = " AND s.person_id = ?" if person_id is not None else ""
+        stats = self._conn.execute(
+            "SELECT st.session_id, count(*), sum(st.status = 'done'), "
+            "sum(st.status = 'skipped'), sum(st.planned_seconds), sum(st.performed_seconds), "
+            "coalesce(group_concat(DISTINCT st.group_id), ''), "
+            "coalesce(group_concat(DISTINCT st.exercise_id), '') "
+            "FROM steps st JOIN sessions s ON s.id = st.session_id "
+            f"WHERE st.kind IN ({work_kinds}){where} GROUP BY st.session_id",
+            args,
+        ).fetchall()
+        hurts = self._conn.execute(
+            "SELECT h.session_id, group_concat(DISTINCT h.exercise_id) FROM hurts h "
+            f"JOIN sessions s ON s.id = h.session_id WHERE h.hurt{where} GROUP BY h.session_id",
+            args,
+        ).fetchall()
+        sums = pd.DataFrame(
+            stats,
+            columns=[
+                "session_id",
+                "planned_steps",
+                "done_steps",
+                "skipped_steps",
+                "planned_seconds",
+                "performed_seconds",
+                "groups",
+                "exercises",
+            ],
+        ).astype({"session_id": "int64"})
+        hurt = pd.DataFrame(hurts, columns=["session_id", "hurt_exercises"]).astype(
+            {"session_id": "int64"}
+        )
+        base = base.merge(sums, on="session_id", how="left").merge(
+            hurt, on="session_id", how="left"
+        )
+        base = base.fillna(
+            {
+                "planned_steps": 0,
+                "done_steps": 0,
+                "skipped_steps": 0,
+                "planned_seconds": 0.0,
+                "performed_seconds": 0.0,
+                "groups": "",
+                "exercises": "",
+                "hurt_exercises": "",
+            }
+        ).astype(
+            {
+                "planned_steps": "int64",
+                "done_steps": "int64",
+                "skipped_steps": "int64",
+                "planned_seconds": "float64",
+                "performed_seconds": "float64",
+                "hurt_exercises": "str",
+            }
+        )
+        planned = base["planned_steps"].where(base["planned_steps"] > 0)
+        base["completion"] = (base["done_steps"] / planned).astype("float64")
+        base["started_at"] = _times(base["started_at"].tolist())
+        base["ended_at"] = _times(base["ended_at"].tolist())
+        base = base.sort_values(["started_at", "session_id"], kind="stable")
+        base = base.reset_index(drop=True)
+        order = [
+            "session_id",
+            "person_id",
+            "routine_name",
+            "started_at",
+            "ended_at",
+            "status",
+            "planned_steps",
+            "done_steps",
+            "skipped_steps",
+            "completion",
+            "groups",
+            "exercises",
+            "planned_seconds",
+            "performed_seconds",
+            "hurt_exercises",
+        ]
+        return base[order]
+
+    def last_discomfort(self, person_id: int | None) -> int | None:
+        """The score of a person's latest check-in (by its time), or ``None``."""
+        if person_id is None:
+            return None
+        frame = self.checkins_frame(person_id)
+        return None if frame.empty else int(frame["discomfort"].iloc[-1])
+
+    def checkins_frame(self, person_id: int | None = None) -> pd.DataFrame:
+        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent)."""
+        sql = (
+            "SELECT id, person_id, at, discomfort, peg_pain, peg_enjoyment, peg_activity, note, "
+            "context, session_id FROM checkins"
+        )
+        args: tuple[object, ...] = ()
+        if person_id is not None:
+            sql += " WHERE person_id = ?"
+            args = (_int_id(person_id, "person"),)
+        rows = self._conn.execute(sql, args).fetchall()
+        columns = [
+            "checkin_id",
+            "person_id",
+            "at",
+            "discomfort",
+            *PEG_ITEMS,
+            "note",
+            "context",
+            "session_id",
+        ]
+        frame = pd.DataFrame(rows, columns=columns).astype(
+            {
+                "checkin_id": "int64",
+                "person_id": "int64",
+                "discomfort": "int64",
+                "peg_pain": "float64",
+                "peg_enjoyment": "float64",
+                "peg_activity": "float64",
+                "session_id": "Int64",
+            }
+        )
+        frame["at"] = _times(frame["at"].tolist())
+        frame["peg"] = frame[list(PEG_ITEMS)].mean(axis=1, skipna=False)
+        frame = frame.sort_values(["at", "checkin_id"], kind="stable").reset_index(drop=True)
+        return frame[
+            [
+                "checkin_id",
+                "person_id",
+                "at",
+                "discomfort",
+                *PEG_ITEMS,
+                "peg",
+                "note",
+                "context",
+                "session_id",
+            ]
+        ]

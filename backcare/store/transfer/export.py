@@ -1,0 +1,144 @@
+"""Exporting the store: one JSON file, or a zip of CSV files (one a table) with a manifest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from typing import Any
+
+from ..people import People
+from ..schema import SCHEMA_VERSION
+from ..times import _iso, _now
+from .layout import (
+    _EXPORT_FIELDS,
+    _TABLES,
+    CSV_MANIFEST_FORMAT,
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    _csv_cell,
+)
+
+__all__ = ["Export"]
+
+
+class Export(People):
+    """Everything (or one person's rows) as take-away files."""
+
+    def export_records(self, person_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Every table (or one person's rows) as plain records keyed by uid, not by id."""
+        where_person = ""
+        args: tuple[object, ...] = ()
+        if person_id is not None:
+            args = (self._require_person(person_id),)
+            where_person = " WHERE p.id = ?"
+        q = self._conn.execute
+        people = [
+            {"uid": u, "name": n, "archived": bool(a), "created_at": c}
+            for u, n, a, c in q(
+                f"SELECT p.uid, p.name, p.archived, p.created_at FROM people p{where_person} "
+                "ORDER BY p.id",
+                args,
+            )
+        ]
+        routines = [
+            {"uid": u, "person_uid": pu, "name": n, "routine": json.loads(j), "saved_at": s}
+            for u, pu, n, j, s in q(
+                "SELECT r.uid, p.uid, r.name, r.routine_json, r.saved_at FROM routines r "
+                f"JOIN people p ON p.id = r.person_id{where_person} ORDER BY r.id",
+                args,
+            )
+        ]
+        sessions = [
+            {
+                "uid": u,
+                "person_uid": pu,
+                "routine_name": n,
+                "routine": json.loads(j),
+                "started_at": s,
+                "ended_at": e,
+                "status": st,
+            }
+            for u, pu, n, j, s, e, st in q(
+                "SELECT s.uid, p.uid, s.routine_name, s.routine_json, s.started_at, s.ended_at, "
+                f"s.status FROM sessions s JOIN people p ON p.id = s.person_id{where_person} "
+                "ORDER BY s.id",
+                args,
+            )
+        ]
+        step_keys = list(_EXPORT_FIELDS["steps"])
+        steps = [
+            dict(zip(step_keys, row, strict=True))
+            for row in q(
+                "SELECT st.uid, s.uid, st.step_index, st.kind, st.exercise_id, st.group_id, "
+                "st.side, st.set_number, st.planned_seconds, st.performed_seconds, st.status, "
+                "st.completed_at FROM steps st JOIN sessions s ON s.id = st.session_id "
+                f"JOIN people p ON p.id = s.person_id{where_person} ORDER BY st.id",
+                args,
+            )
+        ]
+        hurts = [
+            {"uid": u, "session_uid": su, "exercise_id": e, "hurt": bool(h), "at": a}
+            for u, su, e, h, a in q(
+                "SELECT h.uid, s.uid, h.exercise_id, h.hurt, h.at FROM hurts h "
+                "JOIN sessions s ON s.id = h.session_id "
+                f"JOIN people p ON p.id = s.person_id{where_person} ORDER BY h.id",
+                args,
+            )
+        ]
+        checkin_keys = list(_EXPORT_FIELDS["checkins"])
+        checkins = [
+            dict(zip(checkin_keys, row, strict=True))
+            for row in q(
+                "SELECT c.uid, p.uid, c.at, c.discomfort, c.peg_pain, c.peg_enjoyment, "
+                "c.peg_activity, c.note, c.context, s.uid FROM checkins c "
+                "JOIN people p ON p.id = c.person_id "
+                f"LEFT JOIN sessions s ON s.id = c.session_id{where_person} ORDER BY c.id",
+                args,
+            )
+        ]
+        return {
+            "people": people,
+            "routines": routines,
+            "sessions": sessions,
+            "steps": steps,
+            "hurts": hurts,
+            "checkins": checkins,
+        }
+
+    def export_json(self, person_id: int | None = None) -> bytes:
+        """One JSON file holding everything (or one person's data)."""
+        document = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "exported_at": _iso(_now()),
+            "schema_version": SCHEMA_VERSION,
+            **self.export_records(person_id),
+        }
+        return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def export_zip(self, person_id: int | None = None) -> bytes:
+        """A zip of CSV files, one a table, with a small manifest. Text a spreadsheet would
+        run as a formula is neutralised (see :func:`neutralise_cell`)."""
+        records = self.export_records(person_id)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table, fields in _EXPORT_FIELDS.items():
+                text = io.StringIO()
+                writer = csv.writer(text, lineterminator="\r\n")
+                writer.writerow(list(fields))
+                for record in records[table]:
+                    writer.writerow(
+                        [_csv_cell(record.get(name), kind) for name, kind in fields.items()]
+                    )
+                archive.writestr(f"{table}.csv", text.getvalue().encode("utf-8"))
+            manifest = {
+                "format": CSV_MANIFEST_FORMAT,
+                "version": EXPORT_VERSION,
+                "exported_at": _iso(_now()),
+                "tables": {t: len(records[t]) for t in _TABLES},
+                "note": "Text cells that start like a spreadsheet formula begin with a quote '.",
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, indent=1))
+        return buffer.getvalue()

@@ -1,0 +1,129 @@
+"""The take-away formats' layout: each table's exported fields and how a CSV cell is written
+and read back (text a spreadsheet would run as a formula is neutralised)."""
+
+from __future__ import annotations
+
+import json
+
+__all__ = [
+    "CSV_MANIFEST_FORMAT",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MAX_IMPORT_BYTES",
+    "MAX_UNZIPPED_BYTES",
+    "neutralise_cell",
+]
+
+EXPORT_FORMAT = "backcare.export"
+EXPORT_VERSION = 1
+CSV_MANIFEST_FORMAT = "backcare.export.csv"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+
+# Each table's exported fields, the text fields among them (neutralised in CSV) and the
+# type of each for reading CSV back.
+_EXPORT_FIELDS: dict[str, dict[str, str]] = {
+    "people": {"uid": "text", "name": "text", "archived": "bool", "created_at": "text"},
+    "routines": {
+        "uid": "text",
+        "person_uid": "text",
+        "name": "text",
+        "routine": "json",
+        "saved_at": "text",
+    },
+    "sessions": {
+        "uid": "text",
+        "person_uid": "text",
+        "routine_name": "text",
+        "routine": "json",
+        "started_at": "text",
+        "ended_at": "text",
+        "status": "text",
+    },
+    "steps": {
+        "uid": "text",
+        "session_uid": "text",
+        "step_index": "int",
+        "kind": "text",
+        "exercise_id": "text",
+        "group": "text",
+        "side": "text",
+        "set_number": "int",
+        "planned_seconds": "float",
+        "performed_seconds": "float",
+        "status": "text",
+        "completed_at": "text",
+    },
+    "hurts": {
+        "uid": "text",
+        "session_uid": "text",
+        "exercise_id": "text",
+        "hurt": "bool",
+        "at": "text",
+    },
+    "checkins": {
+        "uid": "text",
+        "person_uid": "text",
+        "at": "text",
+        "discomfort": "int",
+        "peg_pain": "int",
+        "peg_enjoyment": "int",
+        "peg_activity": "int",
+        "note": "text",
+        "context": "text",
+        "session_uid": "text",
+    },
+}
+_TABLES = tuple(_EXPORT_FIELDS)
+
+
+def neutralise_cell(value: object) -> object:
+    """Make a text cell safe for a spreadsheet: text a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``. Text already
+    starting with ``'`` gets one more, so :func:`_unneutralise` restores the exact text.
+    Numbers are left as they are."""
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r'":
+        return "'" + value
+    return value
+
+
+def _unneutralise(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
+
+
+def _csv_cell(value: object, kind: str) -> object:
+    if value is None:
+        return ""
+    if kind == "json":
+        return neutralise_cell(json.dumps(value, sort_keys=True))
+    if kind == "bool":
+        return "1" if value else "0"
+    if kind == "text":
+        return neutralise_cell(str(value))
+    return value
+
+
+def _from_csv_cell(text: str, kind: str) -> object:
+    if kind == "text":
+        return _unneutralise(text) if text != "" else None
+    if text == "":
+        return None
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                return text
+    if kind == "float":
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if kind == "bool":
+        return {"1": True, "0": False, "true": True, "false": False}.get(text.lower(), text)
+    try:  # json
+        return json.loads(_unneutralise(text))
+    except ValueError:
+        return text

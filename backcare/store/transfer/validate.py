@@ -1,0 +1,202 @@
+"""One validator per record kind of an export: each returns the row ready to write or
+raises :class:`InputError` saying what is wrong with it. Single values are checked by the
+same rules the store applies when a person types them (:mod:`backcare.store.fields`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import numbers
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ...routine import ROUTINE_FORMAT
+from ...timeline import StepKind
+from ..errors import InputError
+from ..fields import (
+    PEG_ITEMS,
+    SESSION_STATUSES,
+    SIDES,
+    STEP_STATUSES,
+    _context,
+    _name,
+    _note,
+    _peg,
+    _score,
+    _seconds,
+)
+from ..times import FUTURE_TOLERANCE, _iso, _now
+
+__all__ = ["VALIDATORS"]
+
+_UID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _uid(raw: Mapping[str, Any], key: str = "uid", *, optional: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not _UID.match(value):
+        raise InputError(f"{key} {value!r} is not a valid id (32 hexadecimal characters)")
+    return value
+
+
+def _text_field(raw: Mapping[str, Any], key: str, *, optional: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be text")
+    return value
+
+
+def _time_field(
+    raw: Mapping[str, Any], key: str, *, optional: bool = False, future_ok: bool = False
+) -> str | None:
+    value = raw.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a date and time")
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{key} {value!r} is not a date and time") from None
+    if at.tzinfo is None:
+        raise InputError(f"{key} {value!r} has no time zone")
+    if not future_ok and at > _now() + FUTURE_TOLERANCE:
+        raise InputError(f"{key} {value} is more than a day in the future")
+    return _iso(at)
+
+
+def _choice_field(raw: Mapping[str, Any], key: str, choices: Sequence[str | None]) -> Any:
+    value = raw.get(key)
+    if value not in choices:
+        raise InputError(f"{key} {value!r} is not one of {', '.join(map(str, choices))}")
+    return value
+
+
+def _bool_field(raw: Mapping[str, Any], key: str) -> int:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise InputError(f"{key} must be true or false")
+    return int(value)
+
+
+def _number_field(raw: Mapping[str, Any], key: str) -> float:
+    try:
+        return _seconds(raw.get(key, 0.0))
+    except InputError as exc:
+        raise InputError(f"{key}: {exc}") from None
+
+
+def _optional_int(raw: Mapping[str, Any], key: str, low: int, high: int) -> int | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or not low <= value <= high
+    ):
+        raise InputError(f"{key} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def _routine_json(raw: Mapping[str, Any]) -> str:
+    routine = raw.get("routine")
+    if not isinstance(routine, dict) or routine.get("format") != ROUTINE_FORMAT:
+        raise InputError("routine is not a backcare routine")
+    return json.dumps(routine, sort_keys=True)
+
+
+def _valid_person(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "uid": _uid(raw),
+        "name": _name(raw.get("name"), "name"),
+        "archived": _bool_field(raw, "archived"),
+        "created_at": _time_field(raw, "created_at"),
+    }
+
+
+def _valid_routine(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "uid": _uid(raw),
+        "person_uid": _uid(raw, "person_uid"),
+        "name": _name(raw.get("name"), "routine name"),
+        "routine_json": _routine_json(raw),
+        "saved_at": _time_field(raw, "saved_at"),
+    }
+
+
+def _valid_session(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "uid": _uid(raw),
+        "person_uid": _uid(raw, "person_uid"),
+        "routine_name": _name(raw.get("routine_name"), "routine name"),
+        "routine_json": _routine_json(raw),
+        "started_at": _time_field(raw, "started_at"),
+        "ended_at": _time_field(raw, "ended_at", optional=True),
+        "status": _choice_field(raw, "status", SESSION_STATUSES),
+    }
+
+
+def _valid_step(raw: dict[str, Any]) -> dict[str, Any]:
+    step_index = _optional_int(raw, "step_index", 0, 100_000)
+    if step_index is None:
+        raise InputError("step_index is missing")
+    return {
+        "uid": _uid(raw),
+        "session_uid": _uid(raw, "session_uid"),
+        "step_index": step_index,
+        "kind": _choice_field(raw, "kind", [k.value for k in StepKind]),
+        "exercise_id": _text_field(raw, "exercise_id", optional=True),
+        "group": _text_field(raw, "group", optional=True),
+        "side": _choice_field(raw, "side", (*SIDES, None)),
+        "set_number": _optional_int(raw, "set_number", 1, 1000),
+        "planned_seconds": _number_field(raw, "planned_seconds"),
+        "performed_seconds": _number_field(raw, "performed_seconds"),
+        "status": _choice_field(raw, "status", STEP_STATUSES),
+        "completed_at": _time_field(raw, "completed_at", optional=True),
+    }
+
+
+def _valid_hurt(raw: dict[str, Any]) -> dict[str, Any]:
+    exercise = _text_field(raw, "exercise_id")
+    if not exercise:
+        raise InputError("exercise_id is empty")
+    return {
+        "uid": _uid(raw),
+        "session_uid": _uid(raw, "session_uid"),
+        "exercise_id": exercise,
+        "hurt": _bool_field(raw, "hurt"),
+        "at": _time_field(raw, "at"),
+    }
+
+
+def _valid_checkin(raw: dict[str, Any]) -> dict[str, Any]:
+    peg_values = [raw.get(k) for k in PEG_ITEMS]
+    peg = None if all(v is None for v in peg_values) else _peg(peg_values)
+    row = {
+        "uid": _uid(raw),
+        "person_uid": _uid(raw, "person_uid"),
+        "at": _time_field(raw, "at"),
+        "discomfort": _score(raw.get("discomfort"), "discomfort"),
+        "note": _note(raw.get("note") or ""),
+        "context": _context(raw.get("context", "daily")),
+        "session_uid": _uid(raw, "session_uid", optional=True),
+    }
+    row.update(zip(PEG_ITEMS, peg or (None, None, None), strict=True))
+    return row
+
+
+#: The validator of each exported table's rows.
+VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "people": _valid_person,
+    "routines": _valid_routine,
+    "sessions": _valid_session,
+    "steps": _valid_step,
+    "hurts": _valid_hurt,
+    "checkins": _valid_checkin,
+}
