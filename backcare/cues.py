@@ -4,7 +4,8 @@ The browser speaks and beeps (it knows the time to the millisecond; the kernel d
 message every second), but *what* is said at *which moment of a step* is decided here, in one
 place that tests can read without a browser:
 
-* get ready: the name of the exercise coming up;
+* get ready: the name of the exercise coming up; the first set of each later exercise
+  starts with its name (the start of other sets: "go", or the side);
 * a new side: "switch sides"; a rest: "rest"; the first step of the last of several sets:
   "last set";
 * the last three seconds of a counted-down step: "3", "2", "1";
@@ -68,8 +69,10 @@ def _exercise_name(step: Step) -> str:
     return step.title.split(" (", 1)[0]
 
 
-def step_cues(step: Step, following: Step | None, count_reps: bool = False) -> list[dict]:
-    """The cues of ``step`` (``following`` is the step after it, for get-ready and rests)."""
+def step_cues(
+    step: Step, following: Step | None, count_reps: bool = False, previous: Step | None = None
+) -> list[dict]:
+    """The cues of ``step`` (``following`` and ``previous`` are the steps around it)."""
     cues: list[dict[str, Any]] = []
 
     def say(at: float, words: str, sound: str = "") -> None:
@@ -89,7 +92,12 @@ def step_cues(step: Step, following: Step | None, count_reps: bool = False) -> l
     elif kind.is_work:
         first_side = step.side in (None, "left", "alternating")
         last_set = bool(step.sets and step.sets > 1 and step.set_number == step.sets)
+        named = previous is not None and previous.kind is StepKind.GET_READY
         words = "Last set" if last_set and first_side else ""
+        if not words and step.set_number in (None, 1) and first_side and not named:
+            words = _exercise_name(step)  # a new exercise, not named at a get-ready
+            if step.side == "left":
+                words += ", left side"
         if not words and step.side in ("left", "right"):
             words = f"{step.side.capitalize()} side"
         say(0, words or "Go", "beep")
@@ -111,6 +119,11 @@ def step_cues(step: Step, following: Step | None, count_reps: bool = False) -> l
 def cue_plan(steps: Sequence[Step], count_reps: bool = False) -> list[list[dict]]:
     """The cues of every step of a timeline, in order."""
     return [
-        step_cues(step, steps[i + 1] if i + 1 < len(steps) else None, count_reps)
+        step_cues(
+            step,
+            steps[i + 1] if i + 1 < len(steps) else None,
+            count_reps,
+            steps[i - 1] if i > 0 else None,
+        )
         for i, step in enumerate(steps)
     ]

@@ -39,6 +39,13 @@ def test_switch_rest_last_set_and_the_end() -> None:
     assert said(step_cues(switch, None))[0] == (0, "Switch sides")
     assert said(step_cues(rest, None))[0] == (0, "Rest")
     assert said(step_cues(last, None))[0] == (0, "Last set")
+    first = Step(
+        4, StepKind.HOLD, 30.0, "X (left side)", exercise_id="x", side="left", set_number=1, sets=2
+    )
+    assert said(step_cues(first, None, previous=rest))[0] == (0, "X, left side")
+    assert said(step_cues(first, None, previous=Step(0, StepKind.GET_READY, 5, "Get ready")))[
+        0
+    ] == (0, "Left side")
     assert said(step_cues(right, None))[0] == (0, "Right side")
     (end,) = step_cues(done, None)
     assert end["sound"] == "end" and "Well done" in end["say"]
@@ -46,13 +53,13 @@ def test_switch_rest_last_set_and_the_end() -> None:
 
 def test_reps_are_counted_at_the_tempo_only_when_chosen() -> None:
     reps = Step(1, StepKind.REPS, 20.0, "Y", exercise_id="y", reps=5, rep_seconds=4.0)
-    assert [w for _, w in said(step_cues(reps, None))] == ["Go", "3", "2", "1"]
+    assert [w for _, w in said(step_cues(reps, None))] == ["Y", "3", "2", "1"]
     counted = said(step_cues(reps, None, count_reps=True))
-    assert counted[:5] == [(0, "Go"), (4, "2"), (8, "3"), (12, "4"), (16, "5")]
+    assert counted[:5] == [(0, "Y"), (4, "2"), (8, "3"), (12, "4"), (16, "5")]
     self_paced = Step(
         1, StepKind.REPS, 20.0, "Y", exercise_id="y", reps=5, rep_seconds=4.0, self_paced=True
     )
-    assert [w for _, w in said(step_cues(self_paced, None, count_reps=True))] == ["Go"]
+    assert [w for _, w in said(step_cues(self_paced, None, count_reps=True))] == ["Y"]
 
 
 def test_a_whole_routine_has_a_cue_at_every_step_start(catalog: Catalog) -> None:

@@ -556,6 +556,7 @@ class SessionApp(widgets.VBox):
         self._sent = key
         now, wall = self.clock(), time.time()
         elapsed = timer.elapsed(now) if timer is not None else 0.0
+        began = self.step_log[-1] if self.step_log else {"at": now, "noticed": now}
         first = (self.front.plan.get("steps") or [{}])[0]
         remaining = timer.remaining(now) if timer is not None else first.get("seconds", 0.0)
         headline, note = ending(stopped, self._done_work)
@@ -569,7 +570,8 @@ class SessionApp(widgets.VBox):
             "elapsed": elapsed,
             "k_now": now,
             "wall_now": wall,
-            "step_wall": wall - elapsed,
+            "step_wall": wall - (now - began["at"]),  # when the step began, by the kernel
+            "noticed_wall": wall - (now - began["noticed"]),  # when the kernel acted on it
             "stopped": stopped,
             "headline": headline if state is TimerState.FINISHED else "",
             "note": note if state is TimerState.FINISHED else "",

@@ -51,6 +51,8 @@ function render({ model, el }) {
   let firstCueSpokenAt = -Infinity;
   let confirmOpen = false;
   let timers = [];
+  let wakeAt = null;
+  let wakeTimer = null;
 
   // -- the page ---------------------------------------------------------------------------
   el.classList.add("bc-host");
@@ -188,7 +190,7 @@ function render({ model, el }) {
     if (step.kind === "done") return { index, entry, remaining: 0, elapsed: 0, done: true };
     const elapsed = Math.max(0, now - start);
     const remaining = end === null ? Math.max(0, step.seconds - elapsed) : Math.max(0, end - now);
-    return { index, entry, remaining, elapsed };
+    return { index, entry, remaining, elapsed, end };
   }
 
   // -- drawing ----------------------------------------------------------------------------
@@ -225,9 +227,10 @@ function render({ model, el }) {
     }
     const finished = run.state === "finished" || at.done;
     let fraction;
+    number.classList.toggle("bc-word", finished && Boolean(run.stopped));
     if (finished) {
-      number.textContent = run.stopped ? "■" : "✓";
-      label.textContent = run.stopped ? "stopped" : "finished";
+      number.textContent = run.stopped ? "Stopped" : "✓";
+      label.textContent = run.stopped ? "" : "finished";
       fraction = run.stopped ? 0 : 1;
     } else if (step.self_paced) {
       number.textContent = bcClock(at.elapsed);
@@ -246,7 +249,15 @@ function render({ model, el }) {
     barFill.style.width = `${total ? Math.min(100, (100 * done) / total) : 0}%`;
     progressText.textContent = finished ? "" :
       `Step ${at.index + 1} of ${list.length} · about ${Math.ceil(Math.max(0, total - done) / 60)} min left`;
-    if (run.state === "running" && !finished) speak(step, at);
+    if (run.state === "running" && !finished) {
+      speak(step, at);
+      // Wake exactly at the step's end (the frame timer alone could be up to a frame late).
+      if (at.end !== undefined && at.end !== null && at.end !== wakeAt) {
+        wakeAt = at.end;
+        clearTimeout(wakeTimer);
+        wakeTimer = setTimeout(draw, Math.max(0, (at.end - bcNow()) * 1000));
+      }
+    }
     if (finished && run.state === "running") speak(step, at); // the end, before the kernel says
   }
 
@@ -286,9 +297,12 @@ function render({ model, el }) {
       fired.add(key);
       if (cue.at < elapsed - BC_STALE_CUE_S) return; // passed while nobody was here
       if (at.entry === 0 && i === 0 && bcNow() - firstCueSpokenAt < 6) return; // said on click
-      if (cue.sound && beeps) sounds.play(cue.sound, volume);
-      if (voice) bcSay(cue.say, volume);
-      else if (beeps && !cue.sound && /^[0-9]+$/.test(cue.say)) sounds.play("tick", volume);
+      // Sound and speech in a task of their own, so the new step is drawn first.
+      setTimeout(() => {
+        if (cue.sound && beeps) sounds.play(cue.sound, volume);
+        if (voice) bcSay(cue.say, volume);
+        else if (beeps && !cue.sound && /^[0-9]+$/.test(cue.say)) sounds.play("tick", volume);
+      }, 0);
     });
     notes.voice = options.voice !== false && !bcHasVoice()
       ? "No voice is available in this browser, so the cues are beeps and flashes." : "";
@@ -412,6 +426,10 @@ function render({ model, el }) {
   const onRun = () => {
     setAnchor();
     const run = model.get("run") || {};
+    // A short record of what the kernel said and when it arrived (for a look in the console).
+    const log = (window.backcareRuns = window.backcareRuns || []);
+    log.push({ ...run, received: performance.timeOrigin / 1000 + bcNow() });
+    if (log.length > 500) log.shift();
     const options = settings();
     wake.want(run.state === "running" && options.keep_awake !== false);
     if (run.state !== lastState) {
@@ -468,6 +486,7 @@ function render({ model, el }) {
   return () => {
     send({ type: "gone", view: viewId });
     for (const t of timers) { clearInterval(t); clearTimeout(t); }
+    clearTimeout(wakeTimer);
     timers = [];
     resize.disconnect();
     wake.want(false);
