@@ -263,7 +263,21 @@ def lab_with_stubs(lab: LabDriver) -> LabDriver:
 @pytest.fixture
 def voila_with_stubs(voila: VoilaDriver) -> VoilaDriver:
     voila.page.add_init_script(STUBS)
+    # Voila runs the notebook before it sends the page: allow a cold kernel on a busy machine.
+    voila.page.set_default_navigation_timeout(NOTEBOOK_TIMEOUT_MS)
     return voila
+
+
+def sized_page(browser, width: int, height: int):
+    """A page of its own size, with the stand-ins, patient with a cold kernel."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(NOTEBOOK_TIMEOUT_MS)
+    page = context.new_page()
+    page.add_init_script(STUBS)
+    page.console_errors = []
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    return context, page
 
 
 def test_lab_countdown_agrees_with_the_kernel_and_speaks(lab_with_stubs: LabDriver) -> None:
@@ -355,8 +369,7 @@ def test_lab_a_refused_wake_lock_is_said_plainly(lab_with_stubs: LabDriver) -> N
 
 
 def test_lab_controls_in_view_after_run_all_at_1366x768(browser, lab_server: Server) -> None:
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
+    context, page = sized_page(browser, 1366, 768)
     try:
         lab = LabDriver(page, lab_server)
         panel = lab.open(NOTEBOOK)
@@ -380,9 +393,7 @@ def test_lab_controls_in_view_after_run_all_at_1366x768(browser, lab_server: Ser
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_voila_focus_view_sizes(browser, voila_server: Server, width: int, height: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.add_init_script(STUBS)
+    context, page = sized_page(browser, width, height)
     try:
         voila = VoilaDriver(page, voila_server)
         name = write_short_routine(voila_server)
@@ -395,6 +406,9 @@ def test_voila_focus_view_sizes(browser, voila_server: Server, width: int, heigh
         page.wait_for_function("el => el.dataset.step === '1'", arg=root.element_handle())
         page.wait_for_timeout(300)
         assert page.evaluate(CLIPPED, app.element_handle()) == []
+        number = root.locator(".bc-number").bounding_box()
+        ring = root.locator(".bc-ring").bounding_box()
+        assert number["height"] >= 0.3 * ring["height"], (number, ring)  # readable from the mat
         shot(page, f"02_session_focus_{width}x{height}")
         wait_for_state(page, root, "finished", 40_000)
         changes = [c for c in page.evaluate("window.__changes") if c["state"] == "running"]
@@ -408,5 +422,6 @@ def test_voila_focus_view_sizes(browser, voila_server: Server, width: int, heigh
             top, bottom = change["controls"][1], change["controls"][1] + change["controls"][3]
             assert top >= 0 and bottom <= height, f"controls out of view: {change['controls']}"
             assert change["ring"][1] >= 0, change
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()
