@@ -1,29 +1,50 @@
 # Two commands set everything up on a fresh machine:
 #   make lab    create .venv, install backcare, open JupyterLab on the start notebook
 #   make test   create .venv with the test tools and run every test
+# Both install with uv the exact versions pinned in uv.lock (uv comes from the machine, or
+# from PyPI into .tools/ the first time). After changing the dependencies in pyproject.toml,
+# run `make lock` and commit uv.lock with it.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-PIP    := $(BIN)/python -m pip --disable-pip-version-check
+TOOLS  := .tools
+UV_VERSION := 0.13.9
+UV     := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
+# Use the machine's Python; never download one.
+export UV_PYTHON_DOWNLOADS := never
+# --locked: stop if uv.lock is out of step with pyproject.toml; --inexact: keep what another
+# target installed (make lab after make test keeps the test tools).
+SYNC   := $(UV) sync --quiet --locked --inexact --python $(PYTHON)
 
-.PHONY: lab test lint format voila benchmarks demo clean
+.PHONY: lab test lint format voila lite lock benchmarks demo clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# The stamps re-run the install when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+# The stamps re-run the install when pyproject.toml or uv.lock changes.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --extra lab
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[test]'
-	touch $(VENV)/.installed $@
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --extra lab --extra test
+	touch $(VENV)/.installed $(VENV)/.installed-lite $@
+
+$(VENV)/.installed-lite: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --extra lite
+	touch $@
+
+lock: | $(UV)
+	$(UV) lock
 
 LAB_ARGS ?=
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# A static JupyterLite site in build/lite (the workbook in the browser; prints its size).
+lite: $(VENV)/.installed-lite
+	$(BIN)/python docs/lite/build_site.py --output build/lite
 
 voila: $(VENV)/.installed
 	$(BIN)/voila notebooks/02_guided_session.ipynb

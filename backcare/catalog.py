@@ -9,7 +9,6 @@ exercise and the field.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Any
 
 from . import paths
 from .prescription import Kind, Prescription, PrescriptionError, Sides
+from .progression.ladder import Ladder, LadderError
+from .userfiles import UserFileError, parse_toml, read_limited
 
 __all__ = ["Catalog", "CatalogError", "Exercise", "Group", "load_catalog"]
 
@@ -26,9 +27,12 @@ CATALOG_VERSION = 1
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _MIN_CUES, _MAX_CUES = 3, 5
 _MAX_TEXT = 300
+#: Largest catalog file read (the bundled one is about 10 kB) and most exercises in one.
+MAX_CATALOG_BYTES = 256 * 1024
+MAX_EXERCISES = 200
 
 
-class CatalogError(ValueError):
+class CatalogError(UserFileError):
     """The catalog file is malformed; the message names file, exercise and field."""
 
 
@@ -51,6 +55,7 @@ class Exercise:
     prescription: Prescription
     cues: tuple[str, ...]
     source: str = field(default="bundled", compare=False)
+    ladder: Ladder | None = None  # its own progression steps (see backcare.progression)
 
     @property
     def per_side(self) -> bool:
@@ -126,12 +131,12 @@ def load_catalog(
 def _parse(
     path: Path, *, source: str, known_groups: dict[str, Group]
 ) -> tuple[tuple[Group, ...], tuple[Exercise, ...]]:
+    if not path.exists():
+        raise CatalogError(f"{path}: catalog file not found")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: catalog file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: not valid TOML ({exc})") from None
+        data = parse_toml(read_limited(path, MAX_CATALOG_BYTES, "a catalog"), str(path))
+    except UserFileError as exc:
+        raise CatalogError(str(exc)) from None
 
     if data.get("format", CATALOG_FORMAT) != CATALOG_FORMAT:
         raise CatalogError(f"{path}: format must be {CATALOG_FORMAT!r}")
@@ -155,7 +160,13 @@ def _parse(
     all_groups = {**known_groups, **{g.id: g for g in groups}}
 
     exercises: list[Exercise] = []
-    for i, raw in enumerate(_table_list(path, data, "exercise")):
+    tables = _table_list(path, data, "exercise")
+    if len(tables) > MAX_EXERCISES:
+        raise CatalogError(
+            f"{path}: {len(tables):,} exercises; backcare reads at most {MAX_EXERCISES} from "
+            "one file. Keep the exercises you use and move the others to another file."
+        )
+    for i, raw in enumerate(tables):
         where = f"{path}: exercise {raw.get('id', f'#{i + 1}')!r}"
         exercise = _exercise(where, raw, all_groups, source)
         if any(e.id == exercise.id for e in exercises):
@@ -176,6 +187,7 @@ _EXERCISE_KEYS = {
     "sides",
     "prescription",
     "cues",
+    "ladder",
 }
 
 
@@ -194,6 +206,12 @@ def _exercise(where: str, raw: dict[str, Any], groups: dict[str, Group], source:
         prescription = Prescription.from_dict(kind, raw.get("prescription", {}))
     except PrescriptionError as exc:
         raise CatalogError(f"{where}: field 'prescription': {exc}") from None
+    ladder = None
+    if "ladder" in raw:
+        try:
+            ladder = Ladder.from_dict(kind, raw["ladder"])
+        except LadderError as exc:
+            raise CatalogError(f"{where}: field 'ladder': {exc}") from None
     cues = _text_list(where, raw, "cues")
     if not _MIN_CUES <= len(cues) <= _MAX_CUES:
         raise CatalogError(
@@ -210,6 +228,7 @@ def _exercise(where: str, raw: dict[str, Any], groups: dict[str, Group], source:
         prescription=prescription,
         cues=cues,
         source=source,
+        ladder=ladder,
     )
 
 

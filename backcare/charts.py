@@ -13,9 +13,10 @@ with ``parse_math=False``, so a ``$`` in a name is shown as it is instead of goi
 matplotlib's math parser (where a name such as ``Di $a_$ E`` would stop the
 drawing with an error).
 
-* :class:`ProgressFigure`: discomfort (daily points, 7-day line, baseline, the band of a
-  change that matters) above adherence (sessions done as daily bars, planned as a step line),
-  on one shared date axis.
+* :class:`ProgressFigure`: discomfort (daily points, the 7-day line with gaps where too few
+  days have a score, scores given right after a session as separate open triangles, baseline,
+  the band of a change that matters) above adherence (sessions done as daily bars, planned
+  as a step line), on one shared date axis.
 * :class:`CalendarHeatmap`: sessions done per day, a column a week, a row a weekday.
 * :class:`GroupAdherenceChart`: the share of planned exercise steps done, per group.
 """
@@ -46,6 +47,8 @@ _BAND = "#cfe8d4"
 _DONE = "#3f8f5a"
 _PLANNED = "#444444"
 _MISSED = "#f4c7bf"
+_AFTER = "#b5651d"
+_MIN_AXIS_DAYS = 7  # the time axis spans at least a week, so its ticks are days, never hours
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -99,6 +102,18 @@ class ProgressFigure(_Chart):
         self.points = ax.scatter(
             [], [], s=16, color=_POINT, alpha=0.7, zorder=3, label="daily mean"
         )
+        # scores given right after a session: each session's immediate response, not the trend
+        self.after_points = ax.scatter(
+            [],
+            [],
+            s=22,
+            marker="^",
+            facecolors="none",
+            edgecolors=_AFTER,
+            linewidths=1.0,
+            zorder=3,
+            label="right after a session",
+        )
         (self.rolling_line,) = ax.plot(
             [], [], color=_LINE, linewidth=2.2, zorder=4, label=f"{ROLLING_DAYS}-day mean"
         )
@@ -109,7 +124,7 @@ class ProgressFigure(_Chart):
         ax.set_yticks(range(0, 11, 2))
         ax.set_ylabel("discomfort (0-10)")
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
-        ax.legend(loc="upper right", fontsize=8, frameon=False, ncols=4)
+        ax.legend(loc="upper right", fontsize=8, frameon=False, ncols=5)
         self.message = ax.text(
             0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="#666666"
         )
@@ -124,7 +139,12 @@ class ProgressFigure(_Chart):
         bars.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         bars.xaxis.set_major_locator(locator)
-        bars.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        # days, months, years only: the axis never spans less than a week (no "12:00" ticks)
+        bars.xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(
+                locator, formats=["%Y", "%b", "%d %b", "%d %b", "%d %b", "%d %b"]
+            )
+        )
         self.title = self.figure.suptitle("", fontsize=11, parse_math=False)
 
     def update(
@@ -144,7 +164,14 @@ class ProgressFigure(_Chart):
         has_score = ~np.isnan(daily)
         self.points.set_offsets(np.column_stack([x[has_score], daily[has_score]]))
         rolling = trend["rolling"].to_numpy(dtype="float64") if len(trend) else np.array([])
-        self.rolling_line.set_data(x, rolling)
+        self.rolling_line.set_data(x, rolling)  # NaN (too few days with a score): a gap
+        after = (
+            trend["after_session"].to_numpy(dtype="float64")
+            if len(trend) and "after_session" in trend
+            else np.full(len(x), np.nan)
+        )
+        has_after = ~np.isnan(after)
+        self.after_points.set_offsets(np.column_stack([x[has_after], after[has_after]]))
         baseline = float(trend["baseline"].iloc[0]) if len(trend) else math.nan
         if math.isfinite(baseline) and len(x):
             self.baseline_line.set_data([x[0] - 0.5, x[-1] + 0.5], [baseline, baseline])
@@ -191,6 +218,7 @@ class ProgressFigure(_Chart):
             last = float(np.max(known)) + 1.0
         else:
             last = first + 28.0
+        first = min(first, last - _MIN_AXIS_DAYS)
         return first - 0.5, last + 0.5
 
 
@@ -286,7 +314,10 @@ class GroupAdherenceChart(_Chart):
     def update(self, per_group: pd.DataFrame, *, title: str = "Adherence by group") -> None:
         """Show ``per_group`` (from :func:`analysis.by_group`)."""
         for bar, label, group in zip(self.bars, self.labels, self.group_ids, strict=True):
-            if group in per_group.index:
+            if group in per_group.index and int(per_group.loc[group, "steps_planned"]) == 0:
+                # planned, but every session with it was left before a step was done
+                share, text = 0.0, "no session done yet"
+            elif group in per_group.index:
                 row = per_group.loc[group]
                 share = float(row["adherence"]) if pd.notna(row["adherence"]) else 0.0
                 text = f"{int(row['steps_done'])} of {int(row['steps_planned'])} steps"

@@ -14,6 +14,14 @@ The two people, over :data:`DEMO_WEEKS` weeks:
 * **Sam** plans an upper-back and foot & calf routine on weekdays but does it less than half
   the time; discomfort hovers around 5 with a flare in the middle, no real change.
 
+Both score how much each exercise hurt during a session (0-10) and answer the next-morning
+question at the first check-in after a session, so the progression rule
+(:mod:`backcare.progression`) has something to say on first open: Alex's exercises hurt
+little and the mornings are the same or better, so most of them are ready for a step up;
+Sam's doorway chest stretch (held 45 s, as a trainer set it) hurts above 5 in the last weeks, so
+it is to be eased off. These answers come from a random stream of their own, so the
+discomfort, adherence and session numbers stay those of the first two bullets.
+
 All numbers are invented; they only show what the dashboard does.
 """
 
@@ -73,6 +81,15 @@ class DemoPerson:
     checkin_chance: float
     flare_week: int | None = None  # a week of higher discomfort
     after_session_relief: float = 0.0  # lower score the day after a session
+    # progression data: typical pain during the exercises (0-10), start and end of the demo
+    pain_during_start: float = 2.0
+    pain_during_end: float = 2.0
+    chance_worse_morning: float = 0.05
+    chance_better_morning: float = 0.3
+    # exercise id -> (pain during added in the last two weeks); prescriptions set by a trainer
+    sore: tuple[tuple[str, float], ...] = ()
+    prescriptions: tuple[tuple[str, dict[str, int]], ...] = ()
+    steady_last_days: int = 0  # sessions in these last days are done in full
 
 
 PEOPLE = (
@@ -86,6 +103,11 @@ PEOPLE = (
         do_chance_end=0.85,
         checkin_chance=0.88,
         after_session_relief=0.5,
+        pain_during_start=3.0,
+        pain_during_end=1.0,
+        chance_worse_morning=0.04,
+        chance_better_morning=0.35,
+        steady_last_days=12,
     ),
     DemoPerson(
         name="Sam",
@@ -97,6 +119,12 @@ PEOPLE = (
         do_chance_end=0.35,
         checkin_chance=0.7,
         flare_week=5,
+        pain_during_start=3.0,
+        pain_during_end=3.5,
+        chance_worse_morning=0.15,
+        chance_better_morning=0.15,
+        sore=(("pec_wall_stretch", 3.5),),
+        prescriptions=(("pec_wall_stretch", {"hold_seconds": 45}), ("prone_cobra", {"reps": 18})),
     ),
 )
 
@@ -108,7 +136,10 @@ def demo_path() -> Path:
 
 def _routine(person: DemoPerson, catalog: Catalog) -> Routine:
     schedule = Schedule(ScheduleKind.EVENING, time=dt.time(18, 0), weekdays=person.weekdays)
-    return from_groups(catalog, person.groups, name="Evening routine", schedule=schedule)
+    routine = from_groups(catalog, person.groups, name="Evening routine", schedule=schedule)
+    for exercise_id, changes in person.prescriptions:
+        routine = routine.with_prescription(exercise_id, **changes)
+    return routine
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
@@ -126,13 +157,18 @@ def _add_person(
     rng: random.Random,
     start: dt.date,
     weeks: int,
+    answers: random.Random,
 ) -> None:
-    person_id = store.add_person(person.name).id
+    """One person's log; ``answers`` draws the pain-during scores and morning answers (a
+    stream apart from ``rng``, so adding them left the rest of the demo as it was)."""
+    person_id = store.add_person(person.name, zone="UTC").id
     routine = _routine(person, catalog)
-    store.save_routine(person_id, routine)
+    store.save_routine(person_id, routine, on=start)  # followed from the first day
     steps = routine.steps(catalog)
     days = weeks * 7
     did_yesterday = False
+    morning_due = False  # a session since the last daily check-in: the next one asks
+    done: list[tuple[int, float, list[tuple[str, dt.datetime]]]] = []
     for n in range(days):
         day = start + dt.timedelta(days=n)
         progress = n / max(days - 1, 1)
@@ -152,7 +188,18 @@ def _add_person(
                     _score(rng.gauss(level - 0.5, 1.0)),
                     _score(rng.gauss(level, 1.0)),
                 )
-            store.add_checkin(person_id, discomfort, at=_at(day, 11, rng.randrange(60)), peg=peg)
+            morning = _morning(person, answers) if morning_due else None
+            morning_due = False
+            store.add_checkin(
+                person_id, discomfort, at=_at(day, 11, rng.randrange(60)), peg=peg, morning=morning
+            )
+        elif morning_due and n >= days - person.steady_last_days:
+            # the steady last days: the morning after a session is never missed
+            discomfort = _score(answers.gauss(level, 0.8))
+            morning = _morning(person, answers)
+            morning_due = False
+            at = _at(day, 10, answers.randrange(60))
+            store.add_checkin(person_id, discomfort, at=at, morning=morning)
         did_yesterday = False
         chance = person.do_chance_start + (person.do_chance_end - person.do_chance_start) * (
             progress
@@ -162,8 +209,11 @@ def _add_person(
         started = _at(day, 17, rng.randrange(45))
         session_id = store.start_session(person_id, routine, catalog, started_at=started)
         work = [s for s in steps if s.kind.is_work]
-        stop_after = len(work) if rng.random() > 0.12 else rng.randrange(1, len(work))
+        steady = n >= days - person.steady_last_days
+        drawn_stop = len(work) if rng.random() > 0.12 else rng.randrange(1, len(work))
+        stop_after = len(work) if steady else drawn_stop
         clock = started
+        reached: list[tuple[str, dt.datetime]] = []
         for step in steps:
             if step.kind is StepKind.DONE:
                 continue
@@ -173,17 +223,29 @@ def _add_person(
             position = work.index(step)
             if position >= stop_after:
                 break
-            skipped = rng.random() < 0.05
+            if step.exercise_id and step.exercise_id not in [e for e, _ in reached]:
+                reached.append((step.exercise_id, clock))
+            # a step only the steady end reaches draws from the other stream, so the rest of
+            # the demo stays as it was
+            source = answers if position >= drawn_stop else rng
+            drawn_skip = source.random() < 0.05
+            skipped = drawn_skip and not steady
+            performed = 0.0
+            if not skipped:
+                factor = (answers if drawn_skip else source).uniform(0.9, 1.05)
+                performed = round(step.seconds * factor)
             store.record_step(
                 session_id,
                 step.index,
                 "skipped" if skipped else "done",
-                performed_seconds=0.0 if skipped else round(step.seconds * rng.uniform(0.9, 1.05)),
+                performed_seconds=performed,
                 at=clock,
             )
         completed = stop_after == len(work)
         store.finish_session(session_id, "completed" if completed else "stopped", at=clock)
+        done.append((session_id, progress, reached))
         did_yesterday = True
+        morning_due = True
         if rng.random() < 0.25:  # now and then a check-in right after the session
             after = _score(rng.gauss(level - 0.6, 0.7))
             store.add_checkin(
@@ -193,6 +255,55 @@ def _add_person(
                 context="after",
                 session_id=session_id,
             )
+    last_day = start + dt.timedelta(days=days)
+    if morning_due and person.steady_last_days:  # the morning after the last session
+        morning = _morning(person, answers)
+        store.add_checkin(
+            person_id, _score(answers.gauss(level, 0.8)), at=_at(last_day, 10, 5), morning=morning
+        )
+    for number, (session_id, progress, reached) in enumerate(done):
+        last_weeks = number >= len(done) - 6
+        last = number == len(done) - 1
+        _score_pain_during(store, session_id, person, reached, progress, last_weeks, last, answers)
+
+
+def _morning(person: DemoPerson, answers: random.Random) -> str:
+    draw = answers.random()
+    if draw < person.chance_worse_morning:
+        return "worse"
+    if draw < person.chance_worse_morning + person.chance_better_morning:
+        return "better"
+    return "same"
+
+
+def _score_pain_during(
+    store: Store,
+    session_id: int,
+    person: DemoPerson,
+    reached: list[tuple[str, dt.datetime]],
+    progress: float,
+    recent: bool,
+    last: bool,
+    answers: random.Random,
+) -> None:
+    """Pain during each exercise reached, scored just after it: now and then left out, except
+    in the person's last sessions (``recent``), where it stays at 5 or below but for a sore
+    exercise in the very last one."""
+    record = getattr(store, "record_pain_during", None)  # the session issue's score, once landed
+    sore = dict(person.sore)
+    level = person.pain_during_start + (person.pain_during_end - person.pain_during_start) * (
+        progress
+    )
+    for exercise_id, at in reached:
+        score = _score(answers.gauss(level, 0.6))
+        if last and exercise_id in sore:
+            score = _score(level + sore[exercise_id] + answers.random())
+        elif recent:
+            score = min(score, 5)
+        if answers.random() < (0.0 if recent else 0.1):
+            continue  # not scored this time
+        if record is not None:
+            record(session_id, exercise_id, score, at=at)
 
 
 def build_demo_store(
@@ -206,9 +317,10 @@ def build_demo_store(
         raise ValueError("the demo covers 8 to 12 weeks")
     catalog = load_catalog(include_user=False)
     rng = random.Random(seed)
+    answers = random.Random(seed + 1)
     store = Store(":memory:")
     for person in people:
-        _add_person(store, person, catalog, rng, start, weeks)
+        _add_person(store, person, catalog, rng, start, weeks, answers)
     return store
 
 
@@ -234,8 +346,8 @@ def _fix_document(document: dict[str, Any], seed: int) -> dict[str, Any]:
                 record[key] = fixed(record[key])
             if table == "people":
                 record["created_at"] = _CREATED.isoformat(timespec="seconds")
-            if table == "routines":
-                record["saved_at"] = _CREATED.isoformat(timespec="seconds")
+            if table == "plan_events":
+                record["at"] = _CREATED.isoformat(timespec="seconds")
     return document
 
 

@@ -21,6 +21,7 @@ from . import paths
 from .catalog import Catalog
 from .prescription import Sides
 from .routine import Routine
+from .safety import red_flags_sentence
 
 __all__ = [
     "LOG_DAYS",
@@ -148,7 +149,11 @@ def render_handout(
         parts += [f"<li>{_e(thing)}</li>" for thing in equipment]
     else:
         parts.append("<li>Nothing but a little floor space.</li>")
-    parts += ["</ul>", f'<div class="backcare-handout-safety"><p>{_e(SAFETY_NOTE)}</p></div>']
+    parts += [
+        "</ul>",
+        f'<div class="backcare-handout-safety"><p>{_e(SAFETY_NOTE)}</p>'
+        f'<p class="backcare-handout-red-flags">{_e(red_flags_sentence())}</p></div>',
+    ]
 
     parts.append("<h2>The exercises</h2>")
     steps = routine.steps(catalog)

@@ -9,23 +9,30 @@ Three places matter:
 * the **user's data folder**: the discomfort log, saved routines, exports. By default it
   is ``data/user`` inside the checkout (git-ignored, visible in JupyterLab's file browser);
   outside a checkout it is ``~/backcare-data``. The environment variable
-  ``BACKCARE_DATA_DIR`` overrides both.
+  ``BACKCARE_DATA_DIR`` overrides both. In the browser (JupyterLite) it is
+  ``/drive/backcare-data``, on the site's drive, which the browser keeps between visits.
 * files inside the user's data folder, named here so no other module builds paths.
 
-Nothing is created at import time; :func:`user_data_dir` creates the folder on demand.
+Nothing is created at import time; :func:`user_data_dir` creates the folder on demand. A
+folder that cannot be used (``BACKCARE_DATA_DIR`` naming a file, a folder backcare may not
+write to) raises :class:`DataFolderError`, whose message says what to do.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
 __all__ = [
+    "BROWSER_DATA_DIR",
     "DATA_DIR_ENV",
+    "DataFolderError",
     "catalog_path",
     "demo_dir",
+    "error_log_path",
     "exports_dir",
     "package_data_dir",
     "repo_root",
@@ -38,8 +45,43 @@ __all__ = [
 ]
 
 DATA_DIR_ENV = "BACKCARE_DATA_DIR"
+# In the browser (JupyterLite), the folder on its drive, which the browser keeps.
+BROWSER_DATA_DIR = Path("/drive/backcare-data")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class DataFolderError(ValueError):
+    """The data folder (or a folder inside it) cannot be made or written; the message says
+    which folder, why, and what to do."""
+
+
+def _make_folder(path: Path, what: str) -> None:
+    """``mkdir -p`` with the reasons it fails put in words."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        overridden = what == "data folder" and os.environ.get(DATA_DIR_ENV, "").strip()
+        fix = (
+            f"Point {DATA_DIR_ENV} at a folder (or unset it) and restart the kernel."
+            if overridden
+            else "Move that file away, or set BACKCARE_DATA_DIR to another folder."
+        )
+        raise DataFolderError(
+            f"The {what} {path} cannot be made: a file is in the way, where a folder "
+            f"should be. {fix}"
+        ) from None
+    except PermissionError:
+        raise DataFolderError(
+            f"The {what} {path} cannot be made: backcare may not write there. Make the "
+            f"folder writable, or set {DATA_DIR_ENV} to a folder you can write to and "
+            "restart the kernel."
+        ) from None
+    except OSError as exc:
+        raise DataFolderError(
+            f"The {what} {path} cannot be made ({exc.strerror or 'input/output error'}). "
+            f"Set {DATA_DIR_ENV} to another folder and restart the kernel."
+        ) from None
 
 
 def repo_root() -> Path | None:
@@ -71,11 +113,13 @@ def user_data_dir(*, create: bool = True) -> Path:
     override = os.environ.get(DATA_DIR_ENV, "").strip()
     if override:
         path = Path(override).expanduser()
+    elif sys.platform == "emscripten":  # JupyterLite: the drive, kept in the browser's storage
+        path = BROWSER_DATA_DIR
     else:
         root = repo_root()
         path = root / "data" / "user" if root is not None else Path.home() / "backcare-data"
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        _make_folder(path, "data folder")
     return path.resolve()
 
 
@@ -89,17 +133,23 @@ def store_path() -> Path:
     return user_data_dir() / "backcare.sqlite3"
 
 
-def routines_dir() -> Path:
-    """Saved routines as versioned JSON files."""
-    path = user_data_dir() / "routines"
-    path.mkdir(exist_ok=True)
+def error_log_path() -> Path:
+    """Where the details of unexpected errors are written (the pages name this file)."""
+    return user_data_dir() / "backcare-errors.log"
+
+
+def routines_dir(*, create: bool = True) -> Path:
+    """Saved routines as versioned JSON files (``create=False``: only find the folder)."""
+    path = user_data_dir(create=create) / "routines"
+    if create:
+        _make_folder(path, "routines folder")
     return path
 
 
 def exports_dir() -> Path:
     """Exports (zip, JSON, handouts, calendar files) written for download."""
     path = user_data_dir() / "exports"
-    path.mkdir(exist_ok=True)
+    _make_folder(path, "exports folder")
     return path
 
 
@@ -107,7 +157,13 @@ def write_export(data: bytes, filename: str) -> Path:
     """Write ``data`` into the exports folder under the last part of ``filename``; returns
     the file's path (a name like ``../x`` still lands in the exports folder)."""
     path = exports_dir() / Path(filename).name
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise DataFolderError(
+            f"The file could not be saved as {path} ({exc.strerror or 'write error'}). Make "
+            f"the folder writable, or set {DATA_DIR_ENV} to a folder you can write to."
+        ) from None
     return path
 
 

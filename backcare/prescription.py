@@ -23,6 +23,7 @@ __all__ = [
     "Prescription",
     "PrescriptionError",
     "Sides",
+    "limits_text",
 ]
 
 
@@ -63,6 +64,21 @@ ALLOWED: dict[str, tuple[int, int]] = {
     "rep_hold_seconds": (1, 10),
     "rest_seconds": (0, 180),
 }
+
+
+def limits_text() -> str:
+    """What the planner's numbers mean: the source's usual dose, and what the boxes accept."""
+    r, a = RECOMMENDED, ALLOWED
+    return (
+        f"The usual dose is {r['sets'][0]}-{r['sets'][1]} sets of {r['hold_seconds'][0]}-"
+        f"{r['hold_seconds'][1]} s holds or {r['reps'][0]}-{r['reps'][1]} reps, with "
+        f"{r['rest_seconds'][0]}-{r['rest_seconds'][1]} s rests. The boxes accept "
+        f"{a['sets'][0]}-{a['sets'][1]} sets, {a['hold_seconds'][0]}-{a['hold_seconds'][1]} s "
+        f"holds and {a['reps'][0]}-{a['reps'][1]} reps, room for a trainer's own choice; "
+        "these are the workbook's input limits, not medical ones. Build up in small steps and "
+        "ease off if anything hurts."
+    )
+
 
 _FIELDS_FOR_KIND: dict[Kind, frozenset[str]] = {
     Kind.HOLD: frozenset({"sets", "hold_seconds", "rest_seconds"}),

@@ -8,6 +8,7 @@ before anyone starts. Routines are saved as versioned JSON files in the user's d
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import unicodedata
@@ -23,8 +24,10 @@ from . import paths
 from .catalog import Catalog
 from .prescription import Prescription, PrescriptionError, Sides
 from .timeline import build_timeline, total_seconds
+from .userfiles import UserFileError, check_size, parse_json, read_limited
 
 __all__ = [
+    "BREAK_MINUTES",
     "ROUTINE_FORMAT",
     "ROUTINE_VERSION",
     "TIMING_LIMITS",
@@ -41,6 +44,7 @@ __all__ = [
     "routine_from_json",
     "save_routine",
     "templates",
+    "text_problem",
     "validate_name",
     "workday_break",
 ]
@@ -49,10 +53,31 @@ ROUTINE_FORMAT = "backcare.routine"
 ROUTINE_VERSION = 1
 MAX_NAME = 80
 MAX_ROUTINE_BYTES = 256 * 1024
+MAX_ITEMS = 100
 
 
-class RoutineError(ValueError):
+class RoutineError(UserFileError):
     """A routine (or its file) is invalid; the message says what is wrong."""
+
+
+#: Invisible characters that reorder the text around them (used to disguise names).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problem(text: str, *, newlines: bool = False) -> str | None:
+    """Why ``text`` cannot be stored and shown safely, or ``None``: control characters
+    (tabs and line breaks only where ``newlines``), a lone surrogate (half of a character,
+    which no file or page can hold) or a character that reverses the text's direction.
+    Joined emoji (a zero-width joiner, a variation selector) are fine."""
+    for c in text:
+        category = unicodedata.category(c)
+        if category == "Cs":
+            return "contains a broken character (half of an emoji or accented letter)"
+        if category == "Cc" and not (newlines and c in "\n\t\r"):
+            return "contains control characters (such as a tab, a line break or a null byte)"
+        if c in _BIDI_CONTROLS:
+            return "contains an invisible character that reverses the text's direction"
+    return None
 
 
 def validate_name(name: object, what: str = "name") -> str:
@@ -64,8 +89,9 @@ def validate_name(name: object, what: str = "name") -> str:
         raise RoutineError(f"the {what} must not be empty")
     if len(name) > MAX_NAME:
         raise RoutineError(f"the {what} is longer than {MAX_NAME} characters")
-    if any(unicodedata.category(c).startswith("C") for c in name):
-        raise RoutineError(f"the {what} contains control characters")
+    problem = text_problem(name)
+    if problem:
+        raise RoutineError(f"the {what} {problem}")
     return name
 
 
@@ -144,19 +170,49 @@ class Schedule:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Schedule:
+        unknown = set(data) - {"kind", "time", "every_hours", "start", "end", "weekdays"}
+        if unknown:
+            raise RoutineError(f"schedule: unknown setting(s) {_names(unknown)}")
+        every = data.get("every_hours", 2.0)
+        if isinstance(every, bool) or not isinstance(every, int | float):
+            raise RoutineError(f"schedule: every_hours must be a number of hours, not {every!r}")
+        weekdays = data.get("weekdays", list(range(7)))
+        if not isinstance(weekdays, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) for d in weekdays
+        ):
+            raise RoutineError("schedule: weekdays must be a list of 0 (Monday) to 6 (Sunday)")
+        kind = data.get("kind", "evening")
+        if kind not in ("evening", "workday"):
+            raise RoutineError(f"schedule kind must be 'evening' or 'workday', not {kind!r}")
         try:
             return cls(
-                kind=data.get("kind", "evening"),
-                time=dt.time.fromisoformat(data.get("time", "21:00")),
-                every_hours=float(data.get("every_hours", 2.0)),
-                start=dt.time.fromisoformat(data.get("start", "09:00")),
-                end=dt.time.fromisoformat(data.get("end", "17:00")),
-                weekdays=tuple(data.get("weekdays", range(7))),
+                kind=ScheduleKind(kind),
+                time=_time_of_day(data, "time", "21:00"),
+                every_hours=float(every),
+                start=_time_of_day(data, "start", "09:00"),
+                end=_time_of_day(data, "end", "17:00"),
+                weekdays=tuple(weekdays),
             )
-        except (TypeError, ValueError) as exc:
-            if isinstance(exc, RoutineError):
-                raise
+        except RoutineError as exc:
             raise RoutineError(f"schedule: {exc}") from None
+
+
+def _names(keys: Iterable[object]) -> str:
+    return ", ".join(repr(str(k)) for k in sorted(map(str, keys)))
+
+
+def _time_of_day(data: dict[str, Any], key: str, default: str) -> dt.time:
+    """A time of day such as ``"21:00"`` (no date, no time zone)."""
+    value = data.get(key, default)
+    try:
+        if not isinstance(value, str) or len(value) > 15:
+            raise ValueError
+        time = dt.time.fromisoformat(value)
+    except ValueError:
+        raise RoutineError(f"{key} {value!r} is not a time of day like '21:00'") from None
+    if time.tzinfo is not None:
+        raise RoutineError(f"{key} {value!r} must be a time of day without a time zone")
+    return time
 
 
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -199,6 +255,8 @@ class Timing:
                     raise RoutineError(f"rep_seconds (the tempo) must be from {low} to {high} s")
             elif not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise RoutineError(f"{name} must be a whole number from {low} to {high}")
+        if not isinstance(self.self_paced_reps, bool):
+            raise RoutineError("self_paced_reps must be true or false")
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,13 +376,18 @@ class Routine:
         raw_items = data.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             raise RoutineError("'items' must be a non-empty list of exercises")
+        if len(raw_items) > MAX_ITEMS:
+            raise RoutineError(f"a routine holds at most {MAX_ITEMS} exercises")
         items = []
         for n, raw in enumerate(raw_items, start=1):
             if not isinstance(raw, dict):
                 raise RoutineError(f"item {n}: must be an object")
             exercise_id = raw.get("exercise")
-            if exercise_id not in catalog:
-                raise RoutineError(f"item {n}: unknown exercise {exercise_id!r}")
+            if not isinstance(exercise_id, str) or exercise_id not in catalog:
+                raise RoutineError(
+                    f"item {n}: unknown exercise {exercise_id!r}; it is not in the catalog "
+                    "(add it to my_exercises.toml first if it is one of your own)"
+                )
             try:
                 prescription = Prescription.from_dict(
                     catalog[exercise_id].kind, raw.get("prescription", {})
@@ -338,15 +401,20 @@ class Routine:
         schedule = data.get("schedule", {})
         if not isinstance(schedule, dict):
             raise RoutineError("'schedule' must be an object")
+        unknown = set(timing) - set(Timing.__dataclass_fields__)
+        if unknown:
+            known = _names(Timing.__dataclass_fields__)
+            raise RoutineError(f"timing: unknown setting(s) {_names(unknown)} (known: {known})")
         try:
-            return cls(
-                name=data.get("name"),
-                items=tuple(items),
-                schedule=Schedule.from_dict(schedule),
-                timing=Timing(**timing),
-            )
-        except TypeError as exc:
+            timing_value = Timing(**timing)
+        except RoutineError as exc:
             raise RoutineError(f"timing: {exc}") from None
+        return cls(
+            name=data.get("name"),
+            items=tuple(items),
+            schedule=Schedule.from_dict(schedule),
+            timing=timing_value,
+        )
 
 
 # -- building ----------------------------------------------------------------------------
@@ -378,11 +446,21 @@ def evening_session(catalog: Catalog, groups: Iterable[str] | None = None) -> Ro
     )
 
 
+BREAK_MINUTES = (5, 10)
+"""How long a workday break lasts, in minutes (the source's 5-10)."""
+
+_MOST_BREAK_SETS = 4
+
+
 def workday_break(catalog: Catalog, group: str = "hip_pelvis", every_hours: float = 2.0) -> Routine:
-    """The workday template: one group as a short break every 1-2 hours.
+    """The workday template: one group as a short break every 1-2 hours, lasting 5-10 minutes.
 
     Two sets of each exercise (the top of the usual 1-2), so a break of a group with two or
-    three exercises lasts the 5-10 minutes the source suggests.
+    three exercises lasts the 5-10 minutes the source suggests (:data:`BREAK_MINUTES`). A
+    group too small for that (the deep core has one exercise: two sets of 15 dead bugs take
+    about 3.4 minutes) first goes to the top of the usual reps (20), then adds sets until the
+    break lasts 5 minutes; going past the usual 1-2 sets there is a deliberate deviation, noted
+    in ``data/catalog.toml``.
     """
     name = f"Workday break: {catalog.group(group).name}"
     routine = from_groups(
@@ -393,6 +471,18 @@ def workday_break(catalog: Catalog, group: str = "hip_pelvis", every_hours: floa
     )
     for item in routine.items:
         routine = routine.with_prescription(item.exercise_id, sets=2)
+    shortest = BREAK_MINUTES[0] * 60
+    if routine.duration_seconds(catalog) < shortest:
+        for item in routine.items:
+            if item.prescription.reps is not None:
+                routine = routine.with_prescription(item.exercise_id, reps=20)
+    while routine.duration_seconds(catalog) < shortest:
+        if all(i.prescription.sets >= _MOST_BREAK_SETS for i in routine.items):
+            break
+        for item in routine.items:
+            routine = routine.with_prescription(
+                item.exercise_id, sets=min(item.prescription.sets + 1, _MOST_BREAK_SETS)
+            )
     return routine
 
 
@@ -417,31 +507,35 @@ def save_routine(routine: Routine, folder: Path | None = None) -> Path:
     while path.exists() and _saved_name(path) != routine.name:
         path, n = folder / f"{stem}-{n}.json", n + 1
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(routine.to_dict(), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(routine.to_dict(), indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise paths.DataFolderError(
+            f"The routine could not be saved in {folder} ({exc.strerror or 'write error'}). "
+            "Make the folder writable, or set BACKCARE_DATA_DIR to a folder you can write to."
+        ) from None
     return path
 
 
 def _saved_name(path: Path) -> str | None:
     """The routine name stored in ``path``, or ``None`` when it cannot be read."""
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = parse_json(read_limited(path, MAX_ROUTINE_BYTES, "a routine"), str(path))
+    except UserFileError:
         return None
     return data.get("name") if isinstance(data, dict) else None
 
 
 def routine_from_json(text: str | bytes, catalog: Catalog, source: str = "the file") -> Routine:
     """Parse and validate a routine from JSON text (a saved file or an upload)."""
-    if len(text) > MAX_ROUTINE_BYTES:
-        raise RoutineError(
-            f"{source} is too large to be a routine "
-            f"({len(text):,} bytes; the limit is {MAX_ROUTINE_BYTES:,})"
-        )
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RoutineError(f"{source} is not valid JSON ({exc})") from None
+        check_size(len(text), MAX_ROUTINE_BYTES, source, "a routine")
+        data = parse_json(text, source)
+    except UserFileError as exc:
+        raise RoutineError(str(exc)) from None
     try:
         return Routine.from_dict(data, catalog)
     except RoutineError as exc:
@@ -451,14 +545,17 @@ def routine_from_json(text: str | bytes, catalog: Catalog, source: str = "the fi
 def load_routine(path: Path, catalog: Catalog) -> Routine:
     """Load and validate a saved routine; the error names the file and the problem."""
     try:
-        text = Path(path).read_bytes()
-    except OSError as exc:
-        raise RoutineError(f"cannot read {path}: {exc.strerror}") from None
+        text = read_limited(Path(path), MAX_ROUTINE_BYTES, "a routine")
+    except UserFileError as exc:
+        raise RoutineError(str(exc)) from None
     return routine_from_json(text, catalog, source=str(path))
 
 
 def list_saved_routines(folder: Path | None = None) -> list[Path]:
-    """Saved routine files, newest first."""
-    folder = folder or paths.routines_dir()
-    files = [p for p in folder.glob("*.json") if p.is_file()]
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+    """Saved routine files, newest first (none when the folder does not exist yet)."""
+    folder = folder or paths.routines_dir(create=False)
+    try:
+        files = [(p.stat().st_mtime, p) for p in folder.glob("*.json") if p.is_file()]
+    except OSError:
+        return []
+    return [p for _, p in sorted(files, key=lambda item: item[0], reverse=True)]

@@ -2,16 +2,21 @@
 
 Steps, each timed:
 
-1. ``install_s``: clone the repository (its HEAD) into a temporary folder and run the
-   Makefile's install step there (``make .venv/.installed``: a new venv and
-   ``pip install -e .``), with pip's usual cache, so a warm cache is what is measured.
+1. ``uv_install_s``: clone the repository (its HEAD) into a temporary folder and run the
+   Makefile's install step there (``make .venv/.installed``: ``uv sync`` of the versions in
+   uv.lock), with uv's usual cache, so a warm cache is what is measured on a machine that
+   has run it before.
 2. ``server_ready_s``: start JupyterLab from the clone's venv as ``make lab`` does, but
    headless on a free port with no token, until ``/api/status`` answers.
 3. ``notebook_ready_s``: open ``notebooks/00_start_here.ipynb`` in Chromium, run its cells
    and wait until the start page's widget is on screen (what a user sees after "Run All").
+4. ``pip_install_s``, the baseline, after the browser is closed: the same install done the
+   old way in the same clone (a new venv, ``pip install -e '.[lab]'``, pip's usual cache).
 
+``usable_s`` is the fresh clone to a usable start notebook: clone, uv install, server and
+notebook (target: 15 s or less with a warm cache).
 ``--quick`` skips nothing (the steps are what is measured) but keeps the clone shallow.
-Last line: ``install_s=A server_ready_s=B notebook_ready_s=C``.
+Last line: ``uv_install_s=A pip_install_s=B server_ready_s=C notebook_ready_s=D usable_s=E``.
 """
 
 from __future__ import annotations
@@ -43,6 +48,29 @@ from conftest import (  # noqa: E402  (the browser tests' helpers: one way to st
 )
 
 
+def pip_install(clone: Path) -> float:
+    """Seconds for the old install in ``clone``: a new venv and pip's editable install."""
+    venv = clone / ".venv-pip"
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            ".[lab]",
+        ],
+        cwd=clone,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.monotonic() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shallow clone")
@@ -61,13 +89,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     subprocess.run(clone_cmd, check=True)
-    subprocess.run(
-        ["make", ".venv/.installed"],
-        cwd=clone,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    install_s = time.monotonic() - started
+    clone_s = time.monotonic() - started
+    started = time.monotonic()
+    subprocess.run(["make", ".venv/.installed"], cwd=clone, check=True, stdout=subprocess.DEVNULL)
+    uv_install_s = time.monotonic() - started
 
     home = work / "home"
     data_dir = work / "data"
@@ -99,14 +124,17 @@ def main(argv: list[str] | None = None) -> int:
                 browser.close()
         finally:
             stop_process(server)
+    pip_install_s = pip_install(clone)
+    usable_s = clone_s + uv_install_s + server_ready_s + notebook_ready_s
     if not args.keep:
         subprocess.run(["rm", "-rf", str(work)], check=False)
     else:
         print(f"kept {work}", file=sys.stderr)
     print(f"python={sys.version.split()[0]} clone={clone} cores={os.cpu_count()}")
     print(
-        f"install_s={install_s:.1f} server_ready_s={server_ready_s:.1f} "
-        f"notebook_ready_s={notebook_ready_s:.1f}"
+        f"uv_install_s={uv_install_s:.1f} pip_install_s={pip_install_s:.1f} "
+        f"server_ready_s={server_ready_s:.1f} notebook_ready_s={notebook_ready_s:.1f} "
+        f"usable_s={usable_s:.1f}"
     )
     return 0
 

@@ -12,19 +12,19 @@ import pytest
 from backcare import analysis
 from backcare.analysis import (
     IMPORTANT_CHANGE,
+    MIN_DAYS_FOR_INTERVAL,
     MIN_DAYS_PER_GROUP,
     ImportantChangeRule,
     adherence,
     association,
     by_exercise,
     by_group,
-    compare_means,
     discomfort_after_sessions,
     discomfort_trend,
     important_change,
     planned_sessions,
+    streak_interval,
     summary_sentences,
-    t_quantile_975,
     trainer_overview,
 )
 from backcare.routine import Schedule, ScheduleKind, evening_session
@@ -238,9 +238,13 @@ def test_trend_baseline_uses_first_days_with_data_and_gaps_are_not_zero() -> Non
     trend = discomfort_trend(checkins(scores))
     assert trend["baseline"].iloc[0] == pytest.approx((8 + 6 + 4 + 6 + 6 + 6 + 6) / 7)
     assert math.isnan(trend["daily"].iloc[1])
-    assert trend["rolling"].iloc[1] == pytest.approx(8.0)  # not pulled down by the empty day
+    # a 7-day mean needs 4 days with a score among the 7; empty days are not zeros
+    assert trend["rolling"].iloc[11] == pytest.approx((4 + 6 + 6 + 6) / 4)  # days 5, 9-11
+    assert trend["rolling"].iloc[12] == pytest.approx(6.0)  # days 9-12
+    assert math.isnan(trend["rolling"].iloc[1])  # one day with a score is not a 7-day mean
+    assert trend["rolling_days"].iloc[1] == 1
     assert math.isnan(trend["rolling"].iloc[19])  # 7 empty days before day 20
-    assert trend["rolling"].iloc[20] == pytest.approx(1.0)
+    assert math.isnan(trend["rolling"].iloc[20])
 
 
 def test_baseline_is_the_starting_level_whatever_the_period() -> None:
@@ -298,7 +302,7 @@ def test_important_change_flags_a_fall_of_thirty_percent() -> None:
     assert change.baseline == pytest.approx(5.0) and change.current == pytest.approx(3.5)
     assert change.change_percent == pytest.approx(-30.0)
     assert change.flag.startswith("better")
-    assert "above the 30 % mark" in change.sentence()
+    assert "past the 30 % mark" in change.sentence()
 
 
 def test_important_change_not_flagged_below_both_marks() -> None:
@@ -329,8 +333,8 @@ def test_summary_matches_the_example_shape() -> None:
     )
     assert words[1] == (
         "Your discomfort went from a starting level of 5.6 (the average of your first 7 days "
-        "with a score) to a 7-day average of 3.4, down 39 % (2.2 points): "
-        "above the 30 % mark for a change that matters."
+        "with a score) to a 7-day average of 3.4 (the 7 days to 28 Apr), down 39 % (2.2 points): "
+        "past the 2-point mark for a change that matters."
     )
     empty = summary_sentences(
         adherence(sessions({}), None, day(0), day(6)),
@@ -340,39 +344,6 @@ def test_summary_matches_the_example_shape() -> None:
 
 
 # -- confidence intervals and association -------------------------------------------------------
-def test_t_table() -> None:
-    assert t_quantile_975(10) == pytest.approx(2.228)
-    assert t_quantile_975(30) == pytest.approx(2.042)
-    assert 2.021 < t_quantile_975(35) < 2.042
-    assert t_quantile_975(1e9) == pytest.approx(1.96, abs=1e-3)
-    values = [t_quantile_975(df) for df in (1, 1.5, 2, 5, 7.3, 29, 45, 100, 500)]
-    assert values == sorted(values, reverse=True)
-
-
-def test_compare_means_welch_interval() -> None:
-    a = [3.0, 4.0, 5.0, 4.0]
-    b = [6.0, 7.0, 5.0, 6.0, 6.0]
-    result = compare_means(a, b, "group a", "group b")
-    assert result.enough
-    assert result.difference == pytest.approx(-2.0)
-    var_a, var_b = 2 / 3 / 4, 2 / 4 / 5
-    se = math.sqrt(var_a + var_b)
-    df = (var_a + var_b) ** 2 / (var_a**2 / 3 + var_b**2 / 4)
-    margin = t_quantile_975(df) * se
-    assert result.ci_low == pytest.approx(-2.0 - margin)
-    assert result.ci_high == pytest.approx(-2.0 + margin)
-    assert "interval leaves out zero" in result.sentence()
-
-
-def test_compare_means_below_minimum_says_not_enough() -> None:
-    result = compare_means([3.0, 4.0], [6.0, 7.0, 5.0], "days after a session", "days after none")
-    assert not result.enough
-    assert result.sentence().startswith("Not enough data yet")
-    assert f"at least {MIN_DAYS_PER_GROUP}" in result.sentence()
-    exactly = compare_means([3.0, 4.0, 5.0], [6.0, 7.0, 5.0], "a", "b")
-    assert exactly.enough
-
-
 def _every_sentence_speaks_of_association(sentences: list[str]) -> None:
     for text in sentences:
         assert re.search(r"associat", text, re.IGNORECASE), text
@@ -380,24 +351,68 @@ def _every_sentence_speaks_of_association(sentences: list[str]) -> None:
 
 
 def test_association_next_day_and_weekly() -> None:
-    # sessions on even days; the next day's score is low after a session, high otherwise
-    session_days = dict.fromkeys(range(0, 42, 2), 1.0)
-    for week in (1, 3):  # two weeks with few sessions
+    # 12 weeks; sessions on even days, none in weeks 1, 4, 7 and 10; the next day's score is
+    # low after a session and high otherwise
+    session_days = dict.fromkeys(range(0, 84, 2), 1.0)
+    for week in (1, 4, 7, 10):
         for n in range(7 * week, 7 * week + 7):
             session_days.pop(n, None)
-    scores = {n: (3.0 if (n - 1) in session_days else 6.0) + (n % 3) * 0.1 for n in range(1, 42)}
-    result = association(checkins(scores), sessions(session_days), Schedule(), day(0), day(41))
+    scores = {n: (3.0 if (n - 1) in session_days else 6.0) + (n % 3) * 0.1 for n in range(1, 84)}
+    result = association(checkins(scores), sessions(session_days), Schedule(), day(0), day(83))
     next_day = result.next_day
-    assert next_day.enough
-    assert next_day.n_a + next_day.n_b == 41
+    assert next_day.enough and next_day.has_interval
+    assert next_day.n_a + next_day.n_b == 83 == next_day.days
     assert next_day.mean_a < next_day.mean_b
-    assert next_day.ci_high < 0
+    assert next_day.ci_low < next_day.difference < next_day.ci_high < 0
+    assert next_day.difference == pytest.approx(-3.0, abs=0.2)
     assert "lower discomfort" in next_day.sentence()
-    # weeks 0, 2 and 4 have 4 of 7 sessions done; weeks 1, 3 none and week 5 has 3 of 7
-    assert (result.weekly.n_a, result.weekly.n_b) == (3, 3)
-    assert result.weekly.enough
+    assert "interval leaves out zero" in next_day.sentence()
+    # weeks 0, 2, 6 and 8 have 4 of 7 planned sessions done; the others 3 or none
+    assert (result.weekly.n_a, result.weekly.n_b) == (4, 8)
+    assert result.weekly.enough and result.weekly.has_interval
     _every_sentence_speaks_of_association(result.sentences())
     assert list(result.table()["enough"]) == [True, True]
+
+
+def test_association_needs_enough_days_for_an_interval_and_says_so() -> None:
+    session_days = dict.fromkeys(range(0, 42, 2), 1.0)
+    scores = {n: (3.0 if (n - 1) in session_days else 6.0) for n in range(1, 42)}
+    result = association(checkins(scores), sessions(session_days), Schedule(), day(0), day(41))
+    next_day = result.next_day
+    assert next_day.enough and not next_day.has_interval and result.needs_longer
+    assert math.isnan(next_day.ci_low) and math.isnan(next_day.difference)
+    assert next_day.sentence() == (
+        "As an association only: days after a session averaged 3.0 against 6.0 on days after "
+        "none (21 and 20 days). Too few days to tell this apart from chance: an interval that "
+        f"allows for streaks needs at least {MIN_DAYS_FOR_INTERVAL} days with a score, and this "
+        "period has 41. A longer period may give one."
+    )
+    _every_sentence_speaks_of_association(result.sentences())
+
+
+def test_weekly_comparison_in_four_weeks_says_a_longer_period_is_needed() -> None:
+    session_days = dict.fromkeys(range(0, 28, 2), 1.0)
+    scores = dict.fromkeys(range(28), 5.0)
+    result = association(checkins(scores), sessions(session_days), Schedule(), day(0), day(27))
+    weekly = result.weekly
+    assert not weekly.enough and weekly.needs_longer
+    assert weekly.sentence().endswith(
+        "This needs at least 6 weeks with a plan; the period shown has 4 weeks. "
+        "A longer period may have them."
+    )
+
+
+def test_no_interval_at_zero_spread() -> None:
+    """Every score the same: no interval (not "-2.0 to -2.0, leaves out zero")."""
+    session_days = dict.fromkeys(range(0, 84, 2), 1.0)
+    scores = dict.fromkeys(range(84), 5.0)
+    result = association(checkins(scores), sessions(session_days), Schedule(), day(0), day(83))
+    for comparison in (result.next_day, result.weekly):
+        assert comparison.enough and not comparison.has_interval
+        assert math.isnan(comparison.ci_low) and math.isnan(comparison.ci_high)
+        assert "no spread to judge by and no interval is given" in comparison.sentence()
+        assert "leaves out zero" not in comparison.sentence()
+    assert streak_interval([5.0] * 60, [0, 1] * 30) == pytest.approx((math.nan,) * 3, nan_ok=True)
 
 
 def test_association_not_enough_data_with_few_days() -> None:

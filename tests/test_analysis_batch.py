@@ -1,4 +1,10 @@
-"""``person_reports`` gives the same numbers as the single-person analysis functions."""
+"""One implementation for one person and for everyone.
+
+``person_report`` (the dashboard) and ``person_reports`` (everyone at once) and the trainer
+overview all go through the same per-person method; these tests check that a person's numbers
+are the same in each, and the same as the building blocks (``adherence``, ``discomfort_trend``
+...) give on that person's rows alone.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +59,27 @@ def test_person_reports_match_single_person_functions(demo_frames) -> None:
         )
         assert report.sentences == analysis.summary_sentences(daily, change, assoc)
         assert report.per_group["sessions_done"].sum() > 0
+
+
+def test_the_report_for_one_person_is_the_report_for_everyone(demo_frames) -> None:
+    """The dashboard's single-person report equals the all-people report for that person,
+    field by field, when given everyone's frames or only the person's rows."""
+    (checkins, sessions, steps), plans = demo_frames
+    end = analysis.day_of(checkins["at"]).max()
+    reports = analysis.person_reports(checkins, sessions, steps, plans, end)
+    for person_id, plan in plans.items():
+        everyone = reports[person_id]
+        mine = [f[f["person_id"] == person_id] for f in (checkins, sessions, steps)]
+        for frames in ((checkins, sessions, steps), mine):
+            one = analysis.person_report(*frames, plan, everyone.start, end, person_id=person_id)
+            for field in dataclasses.fields(one):
+                a, b = getattr(one, field.name), getattr(everyone, field.name)
+                if isinstance(a, pd.DataFrame):
+                    pd.testing.assert_frame_equal(a, b, check_exact=True)
+                elif isinstance(a, analysis.Association):
+                    pd.testing.assert_frame_equal(a.table(), b.table(), check_exact=True)
+                else:
+                    assert a == b, field.name
 
 
 def test_person_reports_skip_people_without_any_entry(demo_frames) -> None:

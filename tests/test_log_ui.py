@@ -487,13 +487,12 @@ def test_model_alone_without_widgets() -> None:
 def test_routine_conflict_on_import_is_shown(app: CheckInApp, catalog: Catalog) -> None:
     app.store.save_routine(app.person_id, workday_break(catalog))
     document = json.loads(app.store.export_json())
-    routine = document["routines"][0]
-    routine["uid"] = "f" * 32  # saved elsewhere under the same name
-    routine["routine"]["timing"]["rest_between_exercises_seconds"] = 30  # different content
-    routine["saved_at"] = (
-        dt.datetime.fromisoformat(routine["saved_at"]) + dt.timedelta(hours=1)
-    ).isoformat()
+    document["plans"][0]["uid"] = "f" * 32  # saved elsewhere under the same name
+    save = document["plan_events"][0]
+    save["uid"], save["plan_uid"] = "e" * 32, "f" * 32
+    save["routine"]["timing"]["rest_between_exercises_seconds"] = 30  # different content
+    save["at"] = (dt.datetime.fromisoformat(save["at"]) + dt.timedelta(hours=1)).isoformat()
     app.import_bytes(json.dumps(document).encode(), "phone.json")
-    assert app.messages.kind == "info" and "updated 1 routine" in app.messages.text
+    assert app.messages.kind == "info" and "added 1 plan change" in app.messages.text
     assert "backcare-import-conflicts" in app.import_details.value
-    assert "newer" in app.import_details.value
+    assert "saved last is followed now" in app.import_details.value

@@ -11,6 +11,8 @@ import zipfile
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 from backcare import paths
 
@@ -23,15 +25,64 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_environment_yml_matches_pyproject() -> None:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+def _locked_versions() -> dict[str, set[str]]:
+    """Every package uv.lock holds, with its version(s) (one per Python range at most)."""
+    lock = tomllib.loads((REPO / "uv.lock").read_text())
+    versions: dict[str, set[str]] = {}
+    for package in lock["package"]:
+        versions.setdefault(package["name"], set()).add(package.get("version", ""))
+    return versions
+
+
+def _project() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+
+def test_runtime_dependencies_install_in_the_browser() -> None:
+    """`%pip install backcare` in JupyterLite brings only what runs there; Jupyter is an extra."""
+    project = _project()
+    runtime = {_name(d) for d in project["dependencies"]}
+    assert not runtime & {"jupyterlab", "notebook", "voila", "ipykernel", "jupyter-server"}
+    assert {"jupyterlab", "voila", "ipykernel"} <= {
+        _name(d) for d in project["optional-dependencies"]["lab"]
+    }
+
+
+def test_lock_file_is_in_step_with_pyproject() -> None:
+    """uv.lock was made from today's pyproject.toml (else: `make lock`)."""
+    project = _project()
+    lock = tomllib.loads((REPO / "uv.lock").read_text())
+    (own,) = [p for p in lock["package"] if p["name"] == "backcare"]
+    locked = {
+        (d["name"], str(SpecifierSet(d.get("specifier", ""))), d.get("marker", ""))
+        for d in own["metadata"]["requires-dist"]
+    }
+    wanted = {(_name(d), str(Requirement(d).specifier), "") for d in project["dependencies"]}
+    for extra, requirements in project["optional-dependencies"].items():
+        wanted |= {
+            (_name(d), str(Requirement(d).specifier), f"extra == '{extra}'") for d in requirements
+        }
+    assert locked == wanted, "uv.lock is out of step with pyproject.toml: run `make lock`"
+    assert lock["requires-python"] == project["requires-python"]
+
+
+def test_environment_yml_pins_the_locked_versions() -> None:
+    """Binder installs the runtime dependencies and the lab extra at uv.lock's versions."""
+    project = _project()
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
     deps = [d for d in env["dependencies"] if isinstance(d, str)]
     assert "python=3.12" in deps
-    conda = {_name(d): d.replace(" ", "") for d in deps if not d.startswith(("python=", "pip"))}
-    pip = {_name(d): d.replace(" ", "") for d in project["dependencies"]}
-    assert conda == pip, "environment.yml and pyproject.toml name different dependencies"
+    conda = dict(d.split("=", 1) for d in deps if not d.startswith(("python=", "pip")))
+    wanted = {
+        Requirement(d) for d in [*project["dependencies"], *project["optional-dependencies"]["lab"]]
+    }
+    assert set(conda) == {r.name for r in wanted}, "environment.yml names other packages"
+    locked = _locked_versions()
+    for requirement in wanted:
+        pin = conda[requirement.name]
+        assert pin in locked[requirement.name], f"{requirement.name}={pin} is not uv.lock's version"
+        assert requirement.specifier.contains(pin), f"{requirement.name}={pin} breaks pyproject"
 
 
 def test_postbuild_installs_the_package_without_dependencies() -> None:

@@ -21,13 +21,9 @@ def _user_store(path: Path, catalog, name: str = "Kim", days: int = 20) -> Store
     first = TODAY - dt.timedelta(days=days - 1)
     store = Store(":memory:")
     _fill(store, catalog, name, first, days)
-    # the store stamps a routine with the clock when it is saved: move that stamp back to
-    # the day before the log starts, through an export and an import like a real move
+    # moved into the user's own file through an export and an import, like a real move
     document = json.loads(store.export_json())
     store.close()
-    saved_at = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(12), TZ)
-    for record in document["routines"]:
-        record["saved_at"] = saved_at.isoformat()
     mine = Store(path)
     report = mine.import_bytes(json.dumps(document).encode("utf-8"), "log.json")
     assert not report.rejected
@@ -35,9 +31,9 @@ def _user_store(path: Path, catalog, name: str = "Kim", days: int = 20) -> Store
 
 
 def _fill(store: Store, catalog, name: str, first: dt.date, days: int) -> None:
-    person = store.add_person(name)
+    person = store.add_person(name, zone="UTC")
     routine = evening_session(catalog, ["deep_core"])
-    store.save_routine(person.id, routine)
+    store.save_routine(person.id, routine, on=first - dt.timedelta(days=1))
     for n in range(days):
         day = first + dt.timedelta(days=n)
         store.add_checkin(

@@ -581,7 +581,7 @@ def test_when_the_tab_closes_the_session_pauses_and_is_offered_again(
     reopened = SessionApp(store=store, catalog=catalog, clock=clock, loop=loop)
     offer = reopened.partial.offer
     assert offer is not None and offer.session_id == session["session_id"]
-    assert offer.resume_at == 1 and reopened.partial.layout.display is None
+    assert offer.resume_at == 1 and reopened.partial.layout.display == ""
     assert "step 2 of" in reopened.partial.text.value
     reopened.partial.resume.click()
     assert reopened.timer.state is TimerState.RUNNING and reopened.timer.index == 1

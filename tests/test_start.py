@@ -28,3 +28,15 @@ def test_a_damaged_data_file_is_named_and_kept(catalog) -> None:
     assert page.messages.kind == "error" and "not a backcare data file" in page.messages.text
     assert page.backup.disabled
     assert paths.store_path().read_bytes() == b"garbage" * 10
+
+
+def test_in_the_browser_the_page_says_clearing_it_clears_the_diary(catalog, monkeypatch) -> None:
+    from backcare.ui import start
+
+    page = StartPage(Store(":memory:"), catalog)
+    assert "backcare-browser-storage" not in page.folder.value  # not said where untrue
+    monkeypatch.setattr(start, "in_browser", lambda: True)
+    page.refresh()
+    assert "clearing this browser's data" in page.folder.value
+    assert "Download all my data" in page.folder.value
+    assert page.backup.description == "Download all my data" and not page.backup.disabled

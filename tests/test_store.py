@@ -200,6 +200,7 @@ def test_empty_frames_have_columns(store: Store) -> None:
         "note",
         "context",
         "session_id",
+        "morning",
     ]
     assert isinstance(checkins["at"].dtype, pd.DatetimeTZDtype)
 

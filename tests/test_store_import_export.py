@@ -41,6 +41,7 @@ def _fill(store: Store, catalog: Catalog) -> tuple[int, int]:
         store.record_step(sid, work[0].index, "done", 30.0)
         store.record_step(sid, work[1].index, "skipped")
         store.record_hurt(sid, work[0].exercise_id, True)
+        store.record_pain_during(sid, work[0].exercise_id, base + 1)
         store.finish_session(sid, "stopped")
         store.add_checkin(person.id, base, context="before", session_id=sid)
         store.add_checkin(person.id, base + 1, peg=(base, 3, 4), note="=SUM(A1:A9)")
@@ -65,13 +66,19 @@ def test_round_trip_everything(catalog: Catalog, kind: str) -> None:
         assert report.rejected == []
         assert report.added == {
             "people": 2,
-            "routines": 2,
+            "plans": 2,
+            "plan_events": 2,
             "sessions": 2,
             "steps": len(source.steps_frame()),
             "hurts": 2,
+            "pain_during": 2,
             "checkins": 6,
         }
         assert _comparable(target) == _comparable(source)
+        pd.testing.assert_frame_equal(
+            target.pain_during_frame().drop(columns=["session_id", "person_id"]),
+            source.pain_during_frame().drop(columns=["session_id", "person_id"]),
+        )
         pd.testing.assert_frame_equal(
             target.checkins_frame().drop(columns=["checkin_id", "person_id", "session_id"]),
             source.checkins_frame().drop(columns=["checkin_id", "person_id", "session_id"]),
@@ -100,7 +107,7 @@ def test_export_one_person(catalog: Catalog) -> None:
     with Store(":memory:") as source, Store(":memory:") as target:
         ann, bob = _fill(source, catalog)
         document = json.loads(source.export_json(ann))
-        assert document["format"] == EXPORT_FORMAT and document["version"] == 1
+        assert document["format"] == EXPORT_FORMAT and document["version"] == 2
         assert [p["name"] for p in document["people"]] == ["Ann"]
         assert len(document["checkins"]) == 3 and len(document["sessions"]) == 1
         report = target.import_bytes(source.export_zip(bob), "bob.zip")
@@ -123,7 +130,7 @@ def test_merge_adds_only_new_rows(catalog: Catalog) -> None:
 def _routine_conflict(catalog: Catalog, *, file_newer: bool) -> tuple[Store, bytes, str]:
     """A laptop and a phone share Ann; each then saves its own routine called "Lunch"
     (different content, different uid). Returns the laptop, the phone's export and the
-    text the phone's routine has in the laptop's store when it wins."""
+    text of the phone's routine."""
     phone = Store(":memory:")
     laptop = Store(":memory:")
     ann = phone.add_person("Ann")
@@ -133,52 +140,52 @@ def _routine_conflict(catalog: Catalog, *, file_newer: bool) -> tuple[Store, byt
     phone.save_routine(ann.id, phone_routine)
     laptop.save_routine(laptop.default_person().id, base)
     document = json.loads(phone.export_json())
-    laptop_saved = laptop.export_records()["routines"][0]["saved_at"]
+    laptop_saved = laptop.export_records()["plan_events"][0]["at"]
     shift = dt.timedelta(hours=1 if file_newer else -1)
-    document["routines"][0]["saved_at"] = (
-        dt.datetime.fromisoformat(laptop_saved) + shift
-    ).isoformat()
+    document["plan_events"][0]["at"] = (dt.datetime.fromisoformat(laptop_saved) + shift).isoformat()
     phone_json = json.dumps(phone_routine.to_dict(), sort_keys=True)
     phone.close()
     return laptop, json.dumps(document).encode(), phone_json
 
 
-def _laptop_routines(laptop: Store) -> list[tuple[str, str]]:
+def _followed(laptop: Store, catalog: Catalog) -> list[tuple[str, str]]:
+    """The routines Ann follows now on the laptop, as (name, content)."""
+    ann = laptop.default_person().id
     return [
-        (r["name"], json.dumps(r["routine"], sort_keys=True))
-        for r in laptop.export_records()["routines"]
+        (s.name, json.dumps(s.routine.to_dict(), sort_keys=True))
+        for s in laptop.routines(ann, catalog)
     ]
 
 
-def test_same_name_routine_newer_in_file_replaces_and_is_reported(catalog: Catalog) -> None:
+def test_same_name_routine_newer_in_file_joins_the_plan_and_is_followed(
+    catalog: Catalog,
+) -> None:
     laptop, data, phone_json = _routine_conflict(catalog, file_newer=True)
     with laptop:
         report = laptop.import_bytes(data, "phone.json")
-        assert _laptop_routines(laptop) == [("Lunch", phone_json)]
-        assert report.updated == {"routines": 1}
-        assert report.skipped.get("routines", 0) == 0
-        assert "updated 1 routine" in report.summary()
-        assert report.summary().count("routine") == 1  # not also "skipped ... routine"
-        assert any("Lunch" in line and "newer" in line for line in report.details())
+        # one plan, two versions: the phone's, saved last, is followed now
+        assert _followed(laptop, catalog) == [("Lunch", phone_json)]
+        assert report.added == {**report.added, "plans": 0, "plan_events": 1}
+        assert len(laptop.export_records()["plans"]) == 1
+        history = laptop.plan_history(laptop.default_person().id, catalog)
+        assert [p.versions for p in history.plans()] == [2]
+        assert "added 1 plan change" in report.summary()
+        assert any("Lunch" in line and "saved last" in line for line in report.details())
         # the same file again changes nothing
         before = laptop.export_records()
         again = laptop.import_bytes(data, "phone.json")
         assert laptop.export_records() == before
         assert again.total_added == 0 and again.total_updated == 0
-        assert again.skipped["routines"] == 1 and again.conflicts == []
 
 
-def test_same_name_routine_older_in_file_keeps_the_log_and_says_so(catalog: Catalog) -> None:
+def test_same_name_routine_older_in_file_keeps_the_log_s_version(catalog: Catalog) -> None:
     laptop, data, phone_json = _routine_conflict(catalog, file_newer=False)
     with laptop:
-        before = laptop.export_records()
         report = laptop.import_bytes(data, "phone.json")
-        assert laptop.export_records() == before
-        assert _laptop_routines(laptop)[0][1] != phone_json
-        assert report.kept == {"routines": 1} and report.total_updated == 0
-        assert report.skipped.get("routines", 0) == 0
-        assert "kept 1 routine" in report.summary()
-        assert any("Lunch" in line and "was kept" in line for line in report.details())
+        (followed,) = _followed(laptop, catalog)
+        assert followed[0] == "Lunch" and followed[1] != phone_json
+        assert report.added["plan_events"] == 1  # kept in the history, not in force
+        before = laptop.export_records()
         laptop.import_bytes(data, "phone.json")
         assert laptop.export_records() == before
 
@@ -190,9 +197,9 @@ def test_same_name_identical_routine_is_skipped(catalog: Catalog) -> None:
         phone.save_routine(ann.id, workday_break(catalog))
         laptop.save_routine(laptop.default_person().id, workday_break(catalog))
         report = laptop.import_bytes(phone.export_json(), "phone.json")
-        assert report.skipped["routines"] == 1 and report.conflicts == []
+        assert report.skipped["plan_events"] == 1 and report.added["plan_events"] == 0
         assert report.total_updated == 0 and not report.kept
-        assert len(_laptop_routines(laptop)) == 1
+        assert len(_followed(laptop, catalog)) == 1
 
 
 def test_report_names_the_people_it_added(catalog: Catalog) -> None:
@@ -256,10 +263,10 @@ def _export(catalog: Catalog) -> dict:
         (b"", "empty"),
         (b"   \n", "empty"),
         (b"\x89PNG\r\n\x1a\n binary", "neither"),
-        (b"{not json", "neither"),
+        (b"{not json", "not valid JSON"),
         (b"[1, 2, 3]", "not a backcare export"),
         (json.dumps({"format": "other.app", "version": 1}).encode(), "not a backcare export"),
-        (json.dumps({"format": EXPORT_FORMAT, "version": 2}).encode(), "version 2"),
+        (json.dumps({"format": EXPORT_FORMAT, "version": 3}).encode(), "version 3"),
         (json.dumps({"format": EXPORT_FORMAT}).encode(), "version None"),
         (json.dumps({"format": EXPORT_FORMAT, "version": 1, "people": {}}).encode(), "list"),
         (b"PK\x03\x04 broken zip", "zip"),
@@ -275,7 +282,7 @@ def test_bad_files_are_refused(data: bytes, message: str) -> None:
 def test_oversized_file_is_refused() -> None:
     with Store(":memory:") as store:
         data = b'{"format": "backcare.export", "version": 1, "pad": "' + b"x" * MAX_IMPORT_BYTES
-        with pytest.raises(InputError, match="limit"):
+        with pytest.raises(InputError, match="too large"):
             store.import_bytes(data + b'"}', "huge.json")
         assert store.people() == []
 

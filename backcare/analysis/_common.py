@@ -16,6 +16,24 @@ MIN_DAYS_PER_GROUP = 3
 _EPS = 1e-9
 
 
+# numpy needs its own index type (intp) for counts and positions; in JupyterLite (Pyodide,
+# 32-bit WebAssembly) that is int32 and an int64 array is refused. Every count and every
+# position goes through these helpers, which hand numpy intp arrays.
+def _intp(values: Any) -> np.ndarray:
+    """``values`` as an array of numpy's index type (int32 on 32-bit platforms)."""
+    return np.asarray(values).astype(np.intp, copy=False)
+
+
+def _bincount(labels: Any, weights: Any = None, minlength: int = 0) -> np.ndarray:
+    """:func:`numpy.bincount` with the labels as numpy's index type."""
+    return np.bincount(_intp(labels), weights=weights, minlength=int(minlength))
+
+
+def _reduceat(values: np.ndarray, starts: Any) -> np.ndarray:
+    """``np.add.reduceat`` with the starts as numpy's index type."""
+    return np.add.reduceat(values, _intp(starts))
+
+
 def _numbers(values: pd.Series) -> np.ndarray:
     """A column as float64 (anything that is not a number becomes NaN)."""
     if pd.api.types.is_float_dtype(values.dtype) and isinstance(values.dtype, np.dtype):
@@ -56,11 +74,12 @@ def _group_sums(labels: np.ndarray, values: np.ndarray, groups: int) -> tuple[An
     is what pandas gives to the last bit (pandas adds differently depending on whether the
     labels are sorted and whether there are NaNs).
     """
+    labels = np.asarray(labels, dtype=np.intp)  # 32-bit in the browser: int64 is refused there
     present = ~np.isnan(values)
-    counts = np.bincount(labels[present], minlength=groups)
+    counts = _bincount(labels[present], minlength=groups)
     numbers = values[present]
     if bool(np.all(numbers == np.round(numbers))) and float(np.abs(numbers).sum()) < 2.0**52:
-        return np.bincount(labels[present], weights=numbers, minlength=groups), counts
+        return _bincount(labels[present], weights=numbers, minlength=groups), counts
     sums = pd.Series(values, copy=False).groupby(labels).sum()
     return sums.reindex(range(groups), fill_value=0.0).to_numpy(), counts
 

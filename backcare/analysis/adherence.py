@@ -1,7 +1,11 @@
 """Adherence: sessions planned by the person's routine schedules against sessions done.
 
-A saved routine plans from the day it was saved on; counts are per day or per week (weeks start
-on Monday), with how much of each done session was completed.
+The plan comes from the person's plan history (:class:`~backcare.plan_history.PlanHistory`):
+each day counts the routine versions in force that day, so a re-save, a renamed variant that
+replaced the plan, a retired or resumed plan all count as the person meant. Days are the
+person's own (the frames' times are in their zone). A saved routine on its own plans from the
+day it was saved on; counts are per day or per week (weeks start on Monday), with how much of
+each done session was completed.
 """
 
 from __future__ import annotations
@@ -14,14 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _group_sums, _numbers, _ratio
+from ._common import _bincount, _group_sums, _numbers, _ratio, _reduceat
 from .days import (
     _EPOCH_WEEKDAY,
     _as_day,
     _day_number,
     _day_numbers,
     _day_range,
-    _stamp,
     _stamps,
     _weekdays,
 )
@@ -30,26 +33,42 @@ HIGH_ADHERENCE_SHARE = 0.5
 """Weeks with at least this share of the planned sessions done count as "mostly done"."""
 
 
-def _schedules(planned: Any) -> list[tuple[Any, int | None]]:
-    """(schedule, first day) pairs from a Schedule, a Routine, a SavedRoutine, or an iterable
-    of them.
+_Span = tuple[int | None, int | None]  # first day planned, first day no longer (day numbers)
 
-    The first day is the day number from which the schedule plans sessions: for a saved
-    routine the day it was saved (``saved_at``, on its own clock), since nothing was planned
-    before the person had the routine; ``None`` (every day) for a plain schedule or routine.
+
+def _schedules(planned: Any) -> list[tuple[Any, _Span]]:
+    """(schedule, (first day, end day)) pairs from a plan history, a Schedule, a Routine, a
+    SavedRoutine, or an iterable of them.
+
+    The span holds the day numbers from which the schedule plans sessions and from which it
+    no longer does (``None``: no limit). A plan history gives each version in force with
+    its own span; a saved routine plans from the day it was saved (``saved_at``, on its own
+    clock), since nothing was planned before the person had the routine; a plain schedule
+    or routine plans every day.
     """
     if planned is None:
         return []
+    if hasattr(planned, "periods"):
+        return [
+            (
+                period.routine.schedule,
+                (
+                    _day_number(period.start),
+                    None if period.end is None else _day_number(period.end),
+                ),
+            )
+            for period in planned.periods
+        ]
     if hasattr(planned, "times_on"):
-        return [(planned, None)]
+        return [(planned, (None, None))]
     if hasattr(planned, "schedule"):
-        return [(planned.schedule, None)]
+        return [(planned.schedule, (None, None))]
     if hasattr(planned, "routine"):
         saved_at = getattr(planned, "saved_at", None)
         first = None if saved_at is None or pd.isna(saved_at) else _day_number(saved_at)
-        return [(planned.routine.schedule, first)]
+        return [(planned.routine.schedule, (first, None))]
     if isinstance(planned, Iterable) and not isinstance(planned, str | bytes | Mapping):
-        found: list[tuple[Any, int | None]] = []
+        found: list[tuple[Any, _Span]] = []
         for item in planned:
             found.extend(_schedules(item))
         return found
@@ -59,12 +78,14 @@ def _schedules(planned: Any) -> list[tuple[Any, int | None]]:
 def planned_sessions(planned: Any, start: Any, end: Any) -> pd.Series:
     """Sessions planned on each day from ``start`` to ``end`` (both included).
 
-    ``planned`` is a routine's :class:`~backcare.routine.Schedule`, a routine or saved routine
-    (its schedule is used), an iterable of these (their plans add up), a Series or mapping of
-    counts by day, or ``None`` (nothing planned). A schedule repeats every week, so each
-    weekday is asked once (``Schedule.planned_per_day``) and the answer spread over the range.
-    A saved routine (:class:`~backcare.store.SavedRoutine`) plans sessions only from the day
-    it was saved (``saved_at``) on; a plain schedule or routine plans every day of the range.
+    ``planned`` is a person's :class:`~backcare.plan_history.PlanHistory` (each day counts
+    the versions in force that day), a routine's :class:`~backcare.routine.Schedule`, a
+    routine or saved routine (its schedule is used), an iterable of these (their plans add
+    up), a Series or mapping of counts by day, or ``None`` (nothing planned). A schedule
+    repeats every week, so each weekday is asked once (``Schedule.planned_per_day``) and
+    the answer spread over the range. A saved routine (:class:`~backcare.store.SavedRoutine`)
+    plans sessions only from the day it was saved (``saved_at``) on; a plain schedule or
+    routine plans every day of the range.
     """
     days = _day_range(start, end)
     return pd.Series(_planned_on(planned, days), index=days, dtype="int64", name="planned")
@@ -82,21 +103,23 @@ def _planned_on(planned: Any, days: pd.DatetimeIndex) -> np.ndarray:
         return total
     first = _day_number(days[0])
     weekdays = _weekdays(first, len(days))
-    for from_day, per_weekday in _per_weekday(planned).items():
+    for (from_day, until_day), per_weekday in _per_weekday(planned).items():
         counts = per_weekday[weekdays]
         if from_day is not None and from_day > first:
             counts[: min(from_day - first, len(days))] = 0
+        if until_day is not None:
+            counts[max(until_day - first, 0) :] = 0
         total += counts
     return total
 
 
-def _per_weekday(planned: Any) -> dict[int | None, np.ndarray]:
-    """Sessions the schedules plan on each weekday (Monday first), by the first day they plan
-    anything (``None``: every day)."""
-    found: dict[int | None, np.ndarray] = {}
+def _per_weekday(planned: Any) -> dict[_Span, np.ndarray]:
+    """Sessions the schedules plan on each weekday (Monday first), by the span of days they
+    plan in (see :func:`_schedules`)."""
+    found: dict[_Span, np.ndarray] = {}
     monday = dt.date(2024, 1, 1)  # any Monday: a schedule repeats every week
-    for schedule, from_day in _schedules(planned):
-        per_weekday = found.setdefault(from_day, np.zeros(7, dtype="int64"))
+    for schedule, span in _schedules(planned):
+        per_weekday = found.setdefault(span, np.zeros(7, dtype="int64"))
         for weekday in range(7):
             per_weekday[weekday] += int(
                 schedule.planned_per_day(monday + dt.timedelta(days=weekday))
@@ -136,13 +159,13 @@ class _Daily:
         count = len(days)
         first = _day_number(days[0]) if count else 0
         inside = (done_days >= first) & (done_days < first + count)
-        position = done_days[inside] - first
+        position = (done_days[inside] - first).astype(np.intp)  # an index type in the browser too
         completion_sum, _ = _group_sums(position, completion[inside], count)
         return cls(
             days,
             first,
             planned,
-            np.bincount(position, minlength=count).astype("int64"),
+            _bincount(position, minlength=count).astype("int64"),
             completion_sum,
         )
 
@@ -205,8 +228,8 @@ def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
         completion_sum = np.zeros(0)
     else:
         days = np.diff(np.r_[starts, len(labels)]).astype("int64")
-        planned = np.add.reduceat(daily.planned, starts)
-        done = np.add.reduceat(daily.done, starts)
+        planned = _reduceat(daily.planned, starts)
+        done = _reduceat(daily.done, starts)
         completion_sum, _ = _group_sums(labels, daily.completion_sum, len(weeks))
     return pd.DataFrame(
         {
@@ -218,16 +241,3 @@ def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
         },
         index=weeks,
     )
-
-
-def _planned_count(planned: Any, start: int, end: int) -> int:
-    """Sessions planned from day number ``start`` to ``end`` (both included)."""
-    if isinstance(planned, pd.Series | Mapping):
-        return int(_planned_on(planned, _day_range(_stamp(start), _stamp(end))).sum())
-    total = 0
-    for from_day, per_weekday in _per_weekday(planned).items():
-        first = start if from_day is None else max(start, from_day)
-        if first <= end:
-            weekdays = np.bincount(_weekdays(first, end - first + 1), minlength=7)
-            total += int((weekdays * per_weekday).sum())
-    return total

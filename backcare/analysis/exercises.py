@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _equals, _group_means, _nan_mean, _numbers, _present
-from .days import _NO_DAY, _utc_microseconds
+from ._common import _equals, _group_means, _nan_mean, _numbers, _present, _reduceat
+from .days import _NO_DAY, _day_number, _day_numbers, _stamps, _utc_microseconds
 
 AFTER_SESSION_HOURS = 24
 """A check-in up to this many hours after a session starts counts as "after" it."""
@@ -193,11 +193,16 @@ def _item_frame(
     pair_starts = np.flatnonzero(new_pair)
     pair_item, pair_session = codes[pair_starts], session_ids[pair_starts]
     pair_steps = np.diff(np.r_[pair_starts, len(codes)]).astype("int64")
-    pair_done_steps = np.add.reduceat(is_done.astype("int64"), pair_starts)
+    pair_done_steps = _reduceat(is_done.astype("int64"), pair_starts)
     pair_done = pair_done_steps > 0
+    # steps count only in sessions where some exercise step was done: a session started and
+    # left with nothing done is not a session done (as in adherence), so its steps do not add
+    # to the "steps planned" totals
+    in_done_session = np.isin(pair_session, session_ids[is_done])
+    pair_steps = np.where(in_done_session, pair_steps, 0)
     item_starts = np.flatnonzero(np.r_[True, pair_item[1:] != pair_item[:-1]])
     sessions_planned = np.diff(np.r_[item_starts, len(pair_item)]).astype("int64")
-    sessions_done = np.add.reduceat(pair_done.astype("int64"), item_starts)
+    sessions_done = _reduceat(pair_done.astype("int64"), item_starts)
 
     if len(after_ids):
         at = after_ids.get_indexer(pair_session)
@@ -220,8 +225,8 @@ def _item_frame(
             "sessions_planned": sessions_planned,
             "sessions_done": sessions_done,
             "share_done": sessions_done / sessions_planned,
-            "steps_planned": np.add.reduceat(pair_steps, item_starts),
-            "steps_done": np.add.reduceat(pair_done_steps, item_starts),
+            "steps_planned": _reduceat(pair_steps, item_starts),
+            "steps_done": _reduceat(pair_done_steps, item_starts),
             "discomfort_after_with": with_mean,
             "discomfort_after_without": without,
         },
@@ -243,7 +248,9 @@ def by_exercise(
 ) -> pd.DataFrame:
     """Per exercise: sessions that planned it, sessions that did it, and discomfort after.
 
-    ``share_done`` is sessions done over sessions planned; ``discomfort_after_with`` is the mean
+    ``share_done`` is sessions done over sessions planned; ``steps_planned``/``steps_done``
+    count the steps of sessions in which some exercise step was done (a session started and
+    left with nothing done adds nothing); ``discomfort_after_with`` is the mean
     score after done sessions that included the exercise, ``discomfort_after_without`` after
     done sessions that did not (see :func:`discomfort_after_sessions`).
     """
@@ -288,3 +295,47 @@ def _person_items(
         after_values,
         key,
     )
+
+
+HURT_COLUMNS = ["times", "last"]
+
+
+def hurting_exercises(sessions: pd.DataFrame, start: Any = None, end: Any = None) -> pd.DataFrame:
+    """Exercises reported as hurting ("Did any exercise hurt?"), from ``start`` to ``end``.
+
+    One row an exercise, most often first: ``times`` is how many sessions reported it as
+    hurting, ``last`` the day of the latest one. Reads the sessions' ``hurt_exercises``
+    (comma-separated exercise ids); empty when nothing hurt.
+    """
+    empty = pd.DataFrame(
+        {"times": pd.Series([], dtype="int64"), "last": pd.Series([], dtype="datetime64[us]")},
+        index=pd.Index([], name="exercise_id", dtype="object"),
+    )
+    if len(sessions) == 0 or "hurt_exercises" not in sessions:
+        return empty
+    days = _day_numbers(sessions["started_at"])
+    keep = days != _NO_DAY
+    if start is not None:
+        keep &= days >= _day_number(start)
+    if end is not None:
+        keep &= days <= _day_number(end)
+    texts = sessions["hurt_exercises"].to_numpy()[keep]
+    rows = [
+        (exercise.strip(), day)
+        for text, day in zip(texts, days[keep], strict=True)
+        if isinstance(text, str) and text
+        for exercise in dict.fromkeys(text.split(","))
+        if exercise.strip()
+    ]
+    if not rows:
+        return empty
+    frame = pd.DataFrame(rows, columns=["exercise_id", "day"])
+    grouped = frame.groupby("exercise_id")["day"].agg(["size", "max"])
+    result = pd.DataFrame(
+        {
+            "times": grouped["size"].astype("int64"),
+            "last": _stamps(grouped["max"].to_numpy(dtype="int64")),
+        },
+        index=grouped.index.astype("object"),
+    )
+    return result.sort_values(["times", "last"], ascending=False, kind="stable")

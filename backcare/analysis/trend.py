@@ -1,5 +1,17 @@
-"""Discomfort trend: the daily mean of the 0-10 scores, a rolling mean, and the starting
-level (baseline) it is compared with.
+"""Discomfort trend: the daily mean of the 0-10 scores, a 7-day mean, and the starting level
+(baseline) it is compared with.
+
+Which scores make the trend: daily check-ins and scores given before a session. A score given
+right after a session says how that session felt (its immediate response), not how the back is
+doing from day to day, so it is kept apart (the ``after_session`` column) and never mixed into
+the daily means, the 7-day mean or the baseline.
+
+* The **7-day mean** of a day is the mean of the daily means of that day and the 6 days before
+  it, using scores from before the period shown when the window reaches back past its start.
+  It needs at least :data:`MIN_ROLLING_DAYS` days with a score among the 7; otherwise it is
+  missing (a gap in the chart), never an average of one or two days.
+* The **baseline** (starting level) is the mean of the daily means of the person's first
+  :data:`BASELINE_DAYS` days with a score, from all of their scores whatever period is shown.
 """
 
 from __future__ import annotations
@@ -11,80 +23,87 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _group_means, _numbers
+from ._common import _bincount, _equals, _group_means, _numbers
 from .days import _NO_DAY, _day_number, _day_numbers, _day_range, _stamp
 
 ROLLING_DAYS = 7
 """Width of the rolling mean, in calendar days."""
 
+MIN_ROLLING_DAYS = 4
+"""Fewest days with a score among the :data:`ROLLING_DAYS` before a 7-day mean is shown."""
 
 BASELINE_DAYS = 7
 """The baseline is the mean of this many first days that have a discomfort score."""
 
+TREND_CONTEXTS = ("daily", "before")
+"""Check-in contexts whose scores make the trend; "after" (a session) scores are kept apart."""
+
+TREND_COLUMNS = [
+    "n",
+    "daily",
+    "rolling",
+    "rolling_days",
+    "baseline",
+    "change_points",
+    "change_percent",
+    "baseline_days",
+    "after_baseline",
+    "n_after",
+    "after_session",
+]
+
 
 @dataclass(frozen=True, slots=True)
-class _Scores:
-    """Daily discomfort over a range of consecutive days (the arrays behind the trend)."""
+class _Scored:
+    """A person's check-ins that have a day and a score, as arrays.
 
-    days: pd.DatetimeIndex
-    first: int  # day number of days[0]
-    counts: np.ndarray
-    daily: np.ndarray  # NaN on days without a score
+    ``after`` marks the scores given right after a session (context "after"); the others
+    (daily, before a session, or no context) make the trend.
+    """
 
-    @classmethod
-    def build(cls, checkins: pd.DataFrame, start: Any = None, end: Any = None) -> _Scores | None:
-        """``None`` when neither a range nor any score gives the days to cover."""
-        day_numbers, scores = _scored(checkins)
-        keep = np.ones(len(day_numbers), dtype=bool)
-        if start is not None:
-            keep &= day_numbers >= _day_number(start)
-        if end is not None:
-            keep &= day_numbers <= _day_number(end)
-        day_numbers, scores = day_numbers[keep], scores[keep]
-        if start is not None and end is not None:
-            days = _day_range(start, end)
-        elif len(day_numbers):
-            days = _day_range(_stamp(day_numbers.min()), _stamp(day_numbers.max()))
-        else:
-            return None
-        return cls.from_days(days, day_numbers, scores)
+    days: np.ndarray  # int64 day numbers
+    scores: np.ndarray
+    after: np.ndarray  # bool
 
     @classmethod
-    def from_days(cls, days: pd.DatetimeIndex, day_numbers: np.ndarray, scores: np.ndarray):
-        count = len(days)
-        first = _day_number(days[0]) if count else 0
-        inside = (day_numbers >= first) & (day_numbers < first + count)
-        position = day_numbers[inside] - first
-        return cls(
-            days,
-            first,
-            np.bincount(position, minlength=count).astype("int64"),
-            _group_means(position, scores[inside], count),
+    def of(cls, checkins: pd.DataFrame) -> _Scored:
+        if len(checkins) == 0:
+            return cls(np.zeros(0, dtype="int64"), np.zeros(0), np.zeros(0, dtype=bool))
+        return cls.from_columns(
+            _day_numbers(checkins["at"]),
+            _numbers(checkins["discomfort"]),
+            _after_flags(checkins),
         )
 
-    def rolling(self, window_days: int) -> np.ndarray:
-        series = pd.Series(self.daily, index=self.days, copy=False)
-        return series.rolling(window_days, min_periods=1).mean().to_numpy()
+    @classmethod
+    def from_columns(cls, days: np.ndarray, scores: np.ndarray, after: np.ndarray) -> _Scored:
+        keep = (days != _NO_DAY) & ~np.isnan(scores)
+        return cls(days[keep], scores[keep], after[keep])
 
-    def day_numbers(self) -> np.ndarray:
-        return np.arange(self.first, self.first + len(self.days), dtype="int64")
+    def trend_scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """Day numbers and scores of the check-ins that make the trend."""
+        keep = ~self.after
+        return self.days[keep], self.scores[keep]
+
+    def span(self) -> tuple[int, int] | None:
+        """The first and last day with any score (``None`` without any)."""
+        if len(self.days) == 0:
+            return None
+        return int(self.days.min()), int(self.days.max())
 
 
-def _scored(checkins: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Day numbers and scores of the check-ins that have both."""
-    if len(checkins) == 0:
-        return np.zeros(0, dtype="int64"), np.zeros(0)
-    day_numbers = _day_numbers(checkins["at"])
-    scores = _numbers(checkins["discomfort"])
-    keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
-    return day_numbers[keep], scores[keep]
+def _after_flags(checkins: pd.DataFrame) -> np.ndarray:
+    """Which check-ins were given right after a session (context "after")."""
+    if "context" not in checkins:
+        return np.zeros(len(checkins), dtype=bool)
+    return _equals(checkins["context"], "after")
 
 
 @dataclass(frozen=True, slots=True)
 class _Baseline:
     """The starting level: the mean of the daily means of a person's first days with a score.
 
-    Always taken from all of the person's scores, whatever period is shown, so every view
+    Always taken from all of the person's trend scores, whatever period is shown, so every view
     measures change from the same starting level.
     """
 
@@ -94,7 +113,7 @@ class _Baseline:
 
     @classmethod
     def of(cls, day_numbers: np.ndarray, scores: np.ndarray, baseline_days: int) -> _Baseline:
-        """From the day numbers and scores of usable check-ins (see :func:`_scored`)."""
+        """From the day numbers and scores of the trend's check-ins."""
         first_days = np.unique(day_numbers)[:baseline_days]
         if len(first_days) == 0:
             return cls(math.nan, 0, int(_NO_DAY))
@@ -110,11 +129,11 @@ class _Baseline:
         return day_numbers > self.last_day
 
 
-def _empty_trend(columns: list[str]) -> pd.DataFrame:
+def _empty_trend() -> pd.DataFrame:
     return pd.DataFrame(
-        {c: pd.Series([], dtype="float64") for c in columns},
+        {c: pd.Series([], dtype="float64") for c in TREND_COLUMNS},
         index=pd.DatetimeIndex([], dtype="datetime64[us]", name="day"),
-    ).astype({"n": "int64", "baseline_days": "int64", "after_baseline": "bool"})
+    ).astype({"n": "int64", "rolling_days": "int64", "baseline_days": "int64", "n_after": "int64"})
 
 
 def discomfort_trend(
@@ -124,66 +143,88 @@ def discomfort_trend(
     *,
     window_days: int = ROLLING_DAYS,
     baseline_days: int = BASELINE_DAYS,
+    min_days: int = MIN_ROLLING_DAYS,
 ) -> pd.DataFrame:
-    """Daily discomfort, its rolling mean and the change from the starting level (baseline).
+    """Daily discomfort, its 7-day mean and the change from the starting level (baseline).
 
     ``checkins`` are one person's check-ins, all of them: the baseline is always their
-    starting level, taken from all their scores, so a period that starts later is still
-    compared with where the person began. One row a calendar day from the first to the last
-    day with a score (or from ``start`` to ``end`` when given). Columns:
+    starting level, and the 7-day mean at the start of a period uses the days before it. One
+    row a calendar day from the first to the last day with a score (or from ``start`` to
+    ``end`` when given). Columns:
 
-    * ``n``: check-ins that day; ``daily``: their mean score (NaN on days without one);
-    * ``rolling``: the mean of the daily means over the last ``window_days`` calendar days of
-      the period (days without a score are left out, not counted as zero);
+    * ``n``: daily and before-session check-ins that day; ``daily``: their mean score (NaN on
+      days without one);
+    * ``rolling``: the mean of the daily means over this day and the ``window_days - 1`` days
+      before it (days without a score are left out, not counted as zero), NaN when fewer than
+      ``min_days`` of those days have a score; ``rolling_days``: how many have one;
     * ``baseline``: the mean of the daily means of the person's first ``baseline_days`` days
-      that have a score, before or inside the period (the same on every row; NaN when there
-      is no score);
+      that have a score (the same on every row; NaN when there is no score);
     * ``change_points``: ``rolling - baseline`` (negative is better);
     * ``change_percent``: that change as a percentage of the baseline (NaN if the baseline is 0);
-    * ``baseline_days``: how many days with a score the baseline averages (the same on every
-      row; fewer than ``baseline_days`` while the person has fewer);
+    * ``baseline_days``: how many days with a score the baseline averages (fewer than
+      ``baseline_days`` while the person has fewer);
     * ``after_baseline``: the day comes after a complete baseline (what
-      :func:`important_change` counts).
+      :func:`~backcare.analysis.important_change` counts);
+    * ``n_after``, ``after_session``: scores given right after a session that day and their
+      mean: each session's immediate response, shown apart and never part of the trend.
     """
-    columns = ["n", "daily", "rolling", "baseline", "change_points", "change_percent"]
-    columns += ["baseline_days", "after_baseline"]
-    scores = _Scores.build(checkins, start, end)
-    if scores is None:
-        return _empty_trend(columns)
-    baseline = _Baseline.of(*_scored(checkins), baseline_days)
-    return _trend_frame(scores, window_days, baseline, baseline_days)
+    scored = _Scored.of(checkins)
+    if start is not None and end is not None:
+        days = _day_range(start, end)
+    else:
+        span = scored.span()
+        if span is None:
+            return _empty_trend()
+        first = _stamp(span[0]) if start is None else start
+        last = _stamp(span[1]) if end is None else end
+        days = _day_range(first, last)
+    return _trend(scored, days, window_days, baseline_days, min_days)
 
 
-def _trend_frame(
-    scores: _Scores, window_days: int, baseline: _Baseline, baseline_days: int
+def _trend(
+    scored: _Scored,
+    days: pd.DatetimeIndex,
+    window_days: int = ROLLING_DAYS,
+    baseline_days: int = BASELINE_DAYS,
+    min_days: int = MIN_ROLLING_DAYS,
 ) -> pd.DataFrame:
-    rolling = scores.rolling(window_days)
+    """The trend frame over ``days`` (consecutive) from a person's scored check-ins."""
+    count = len(days)
+    if count == 0:
+        return _empty_trend()
+    first = _day_number(days[0])
+    lead = window_days - 1
+    trend_days, trend_scores = scored.trend_scores()
+    # the daily means from ``lead`` days before the period, so its first 7-day means are whole
+    total = count + lead
+    inside = (trend_days >= first - lead) & (trend_days < first + count)
+    position = trend_days[inside] - (first - lead)
+    daily = _group_means(position, trend_scores[inside], total)
+    counts = _bincount(position, minlength=total).astype("int64")
+    series = pd.Series(daily, copy=False)
+    rolling = series.rolling(window_days, min_periods=min(min_days, window_days)).mean()
+    rolling_days = series.rolling(window_days, min_periods=0).count()
+    baseline = _Baseline.of(trend_days, trend_scores, baseline_days)
     level = baseline.level
+    rolling = rolling.to_numpy()[lead:]
     change = rolling - level
     percent = change / level * 100.0 if level > 0 else change * math.nan
-    count = len(scores.days)
+    after_days, after_scores = scored.days[scored.after], scored.scores[scored.after]
+    inside = (after_days >= first) & (after_days < first + count)
+    position = after_days[inside] - first
     return pd.DataFrame(
         {
-            "n": scores.counts,
-            "daily": scores.daily,
+            "n": counts[lead:],
+            "daily": daily[lead:],
             "rolling": rolling,
+            "rolling_days": rolling_days.to_numpy()[lead:].astype("int64"),
             "baseline": np.full(count, level),
             "change_points": change,
             "change_percent": percent,
             "baseline_days": np.full(count, baseline.days, dtype="int64"),
-            "after_baseline": baseline.after(scores.day_numbers(), baseline_days),
+            "after_baseline": baseline.after(np.arange(first, first + count), baseline_days),
+            "n_after": _bincount(position, minlength=count).astype("int64"),
+            "after_session": _group_means(position, after_scores[inside], count),
         },
-        index=scores.days,
+        index=days,
     )
-
-
-def _numbers_scored(
-    day_numbers: np.ndarray, scores: np.ndarray, start: Any = None, end: Any = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Day numbers and scores of the check-ins with a score (from ``start`` to ``end``)."""
-    keep = (day_numbers != _NO_DAY) & ~np.isnan(scores)
-    if start is not None:
-        keep = keep & (day_numbers >= _day_number(start))
-    if end is not None:
-        keep = keep & (day_numbers <= _day_number(end))
-    return day_numbers[keep], scores[keep]

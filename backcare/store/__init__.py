@@ -8,6 +8,7 @@ the standard library's :mod:`sqlite3`. The package is named for its parts:
 * :mod:`.connection`: opening the file (WAL, busy timeout) and short ``BEGIN IMMEDIATE``
   transactions, one per event, written when the event happens;
 * :mod:`.people`, :mod:`.plans`, :mod:`.sessions`, :mod:`.checkins`: each record kind;
+  :mod:`.decisions`: the progression suggestions a person declined;
   :mod:`.session_notes`: pain during each exercise and each person's session settings;
 * :mod:`.frames`: the rows as pandas frames for analysis;
 * :mod:`.transfer`: export and import (every row has a ``uid``, so an export can be
@@ -25,6 +26,7 @@ import logging
 
 from .. import paths
 from .checkins import Checkins
+from .decisions import Decisions
 from .errors import InputError, StoreOpenError
 from .fields import CONTEXTS, MAX_NOTE
 from .frames import Frames
@@ -65,7 +67,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(Plans, Checkins, SessionNotes, Frames, Export, Import):
+class Store(Import, Export, Frames, Checkins, Plans, Decisions, SessionNotes):
     """People, routines, sessions and check-ins in one SQLite file (or in memory)."""
 
     @classmethod

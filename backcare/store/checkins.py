@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import InputError
-from .fields import PEG_ITEMS, _context, _int_id, _new_uid, _note, _peg, _score
+from .fields import PEG_ITEMS, _context, _int_id, _morning, _new_uid, _note, _peg, _score
 from .sessions import Sessions
 from .times import _iso, _when
 
@@ -26,9 +26,11 @@ class Checkins(Sessions):
         note: object,
         context: object,
         session_id: object,
+        morning: object = None,
     ) -> dict[str, object]:
         values: dict[str, object] = {"person_id": self._require_person(person_id)}
-        values.update(_checkin_fields(discomfort, at, peg, note, context))
+        zone = self.zone(values["person_id"])  # type: ignore[arg-type]
+        values.update(_checkin_fields(discomfort, at, peg, note, context, zone, morning))
         values["session_id"] = None if session_id is None else self._require_session(session_id)
         return values
 
@@ -39,10 +41,13 @@ class Checkins(Sessions):
         peg: object = None,
         note: object = "",
         context: object = "daily",
+        person_id: int | None = None,
+        morning: object = None,
     ) -> None:
         """Raise :class:`InputError` when :meth:`add_checkin` would refuse these values
         (the person aside); writes nothing."""
-        _checkin_fields(discomfort, at, peg, note, context)
+        zone = None if person_id is None else self.zone(self._require_person(person_id))
+        _checkin_fields(discomfort, at, peg, note, context, zone, morning)
 
     def add_checkin(
         self,
@@ -53,9 +58,13 @@ class Checkins(Sessions):
         note: str = "",
         context: str = "daily",
         session_id: int | None = None,
+        morning: str | None = None,
     ) -> int:
-        """Log how much discomfort (0-10) a person feels now (or at ``at``)."""
-        values = self._checkin_values(person_id, discomfort, at, peg, note, context, session_id)
+        """Log how much discomfort (0-10) a person feels now (or at ``at``); ``morning`` is the
+        next-morning answer (better, same or worse than usual) when it was asked."""
+        values = self._checkin_values(
+            person_id, discomfort, at, peg, note, context, session_id, morning
+        )
         values["uid"] = _new_uid()
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -69,7 +78,7 @@ class Checkins(Sessions):
         """One check-in as a plain dict (the form :meth:`restore_checkin` takes back)."""
         row = self._conn.execute(
             "SELECT id, uid, person_id, at, discomfort, peg_pain, peg_enjoyment, peg_activity, "
-            "note, context, session_id FROM checkins WHERE id = ?",
+            "note, context, session_id, morning FROM checkins WHERE id = ?",
             (_int_id(checkin_id, "check-in"),),
         ).fetchone()
         if row is None:
@@ -84,6 +93,7 @@ class Checkins(Sessions):
             "note",
             "context",
             "session_id",
+            "morning",
         )
         record = dict(zip(keys, row, strict=True))
         record["at"] = dt.datetime.fromisoformat(record["at"])
@@ -93,9 +103,10 @@ class Checkins(Sessions):
         """Change some fields of a check-in; returns the check-in as it was (for undo).
 
         Fields: ``discomfort``, ``at``, ``peg`` (or ``peg_pain``/``peg_enjoyment``/
-        ``peg_activity``), ``note``, ``context``, ``session_id``, ``person_id``."""
+        ``peg_activity``), ``note``, ``context``, ``session_id``, ``person_id``, ``morning``."""
         before = self.checkin(checkin_id)
         allowed = {"discomfort", "at", "peg", "note", "context", "session_id", "person_id"}
+        allowed.add("morning")
         allowed |= set(PEG_ITEMS)
         unknown = set(fields) - allowed
         if unknown:
@@ -116,6 +127,7 @@ class Checkins(Sessions):
             fields.get("note", before["note"]),
             fields.get("context", before["context"]),
             fields.get("session_id", before["session_id"]),
+            fields.get("morning", before["morning"]),
         )
         assignments = ", ".join(f"{k} = ?" for k in values)
         with self._write() as conn:
@@ -145,6 +157,7 @@ class Checkins(Sessions):
                 row.get("note", ""),
                 row.get("context", "daily"),
                 row.get("session_id"),
+                row.get("morning"),
             )
         except KeyError as exc:
             raise InputError(f"cannot restore the check-in: {exc.args[0]} is missing") from None
@@ -173,14 +186,23 @@ class Checkins(Sessions):
 
 
 def _checkin_fields(
-    discomfort: object, at: object, peg: object, note: object, context: object
+    discomfort: object,
+    at: object,
+    peg: object,
+    note: object,
+    context: object,
+    zone: dt.tzinfo | None = None,
+    morning: object = None,
 ) -> dict[str, object]:
-    """A check-in's own values, checked (the person and session are checked by the store)."""
+    """A check-in's own values, checked (the person and session are checked by the store).
+    A time without an offset is a wall-clock time in ``zone`` (the person's); the offset it
+    is written with is kept."""
     values: dict[str, object] = {
         "discomfort": _score(discomfort, "discomfort"),
-        "at": _iso(_when(at, "check-in time")),
+        "at": _iso(_when(at, "check-in time", zone=zone)),
         "note": _note(note),
         "context": _context(context),
+        "morning": _morning(morning),
     }
     values.update(zip(PEG_ITEMS, _peg(peg), strict=True))
     return values

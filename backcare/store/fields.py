@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 import numbers
-import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
 
-from ..routine import RoutineError, validate_name
+from ..progression.rule import MORNING_ANSWERS
+from ..routine import RoutineError, text_problem, validate_name
 from .errors import InputError
 
 __all__ = [
@@ -68,14 +68,26 @@ def _note(value: object) -> str:
     note = value.strip()
     if len(note) > MAX_NOTE:
         raise InputError(f"the note is {len(note):,} characters long; the limit is {MAX_NOTE:,}")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in note):
-        raise InputError("the note contains control characters")
+    problem = text_problem(note, newlines=True)
+    if problem:
+        raise InputError(f"the note {problem}")
     return note
 
 
 def _context(value: object) -> str:
     if value not in CONTEXTS:
         raise InputError(f"the context must be one of {', '.join(CONTEXTS)}, not {value!r}")
+    return str(value)
+
+
+def _morning(value: object) -> str | None:
+    """The next-morning answer: better, same or worse (``None`` or empty: not answered)."""
+    if value is None or value == "":
+        return None
+    if value not in MORNING_ANSWERS:
+        raise InputError(
+            f"the morning answer must be one of {', '.join(MORNING_ANSWERS)}, not {value!r}"
+        )
     return str(value)
 
 

@@ -1,19 +1,38 @@
-"""The store's rows as pandas frames for analysis: steps, sessions and check-ins."""
+"""The store's rows as pandas frames for analysis: steps, sessions and check-ins.
+
+Times come as one tz-aware column in the person's own zone (for one person), so a day is
+the day on that person's calendar. For everyone at once they come in the zone all the
+people share, or in UTC when their zones differ (:meth:`Frames.frame_zone`); convert each
+person's rows to :meth:`~backcare.store.people.People.zone` before counting days.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 
 from ..timeline import StepKind
-from .connection import StoreBase
+from ..zones import zone_of
 from .fields import PEG_ITEMS, _int_id
+from .people import People
 from .times import _times
 
 __all__ = ["Frames"]
 
 
-class Frames(StoreBase):
+class Frames(People):
     """Read-only frames, one row a step, a session or a check-in."""
+
+    def frame_zone(self, person_id: int | None = None) -> dt.tzinfo:
+        """The zone a frame's times come in: the person's; for everyone, the zone they all
+        share (the kernel's while none is known), else UTC."""
+        if person_id is not None:
+            return self.zone(person_id)
+        names = {r[0] for r in self._conn.execute("SELECT DISTINCT zone FROM people")}
+        if len(names) <= 1:
+            return zone_of(next(iter(names), None))
+        return dt.UTC
 
     def steps_frame(self, person_id: int | None = None) -> pd.DataFrame:
         """Every planned step beside what was performed, one row a step."""
@@ -56,7 +75,8 @@ class Frames(StoreBase):
                 "hurt": "boolean",
             }
         )
-        frame["completed_at"] = _times(frame["completed_at"].tolist())
+        zone = self.frame_zone(person_id)
+        frame["completed_at"] = _times(frame["completed_at"].tolist(), zone)
         frame["is_work"] = frame["kind"].isin([k.value for k in StepKind if k.is_work])
         return frame
 
@@ -135,8 +155,9 @@ class Frames(StoreBase):
         )
         planned = base["planned_steps"].where(base["planned_steps"] > 0)
         base["completion"] = (base["done_steps"] / planned).astype("float64")
-        base["started_at"] = _times(base["started_at"].tolist())
-        base["ended_at"] = _times(base["ended_at"].tolist())
+        zone = self.frame_zone(person_id)
+        base["started_at"] = _times(base["started_at"].tolist(), zone)
+        base["ended_at"] = _times(base["ended_at"].tolist(), zone)
         base = base.sort_values(["started_at", "session_id"], kind="stable")
         base = base.reset_index(drop=True)
         order = [
@@ -166,10 +187,11 @@ class Frames(StoreBase):
         return None if frame.empty else int(frame["discomfort"].iloc[-1])
 
     def checkins_frame(self, person_id: int | None = None) -> pd.DataFrame:
-        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent)."""
+        """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent);
+        ``morning`` the next-morning answer (better, same, worse) or ``None``."""
         sql = (
             "SELECT id, person_id, at, discomfort, peg_pain, peg_enjoyment, peg_activity, note, "
-            "context, session_id FROM checkins"
+            "context, session_id, morning FROM checkins"
         )
         args: tuple[object, ...] = ()
         if person_id is not None:
@@ -185,6 +207,7 @@ class Frames(StoreBase):
             "note",
             "context",
             "session_id",
+            "morning",
         ]
         frame = pd.DataFrame(rows, columns=columns).astype(
             {
@@ -197,8 +220,11 @@ class Frames(StoreBase):
                 "session_id": "Int64",
             }
         )
-        frame["at"] = _times(frame["at"].tolist())
+        zone = self.frame_zone(person_id)
+        frame["at"] = _times(frame["at"].tolist(), zone)
         frame["peg"] = frame[list(PEG_ITEMS)].mean(axis=1, skipna=False)
+        morning = frame["morning"].astype(object)
+        frame["morning"] = morning.where(morning.notna(), None)  # None where not answered
         frame = frame.sort_values(["at", "checkin_id"], kind="stable").reset_index(drop=True)
         return frame[
             [
@@ -211,5 +237,6 @@ class Frames(StoreBase):
                 "note",
                 "context",
                 "session_id",
+                "morning",
             ]
         ]

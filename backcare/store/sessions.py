@@ -31,7 +31,7 @@ class Sessions(People):
     ) -> int:
         """Record the start of a session and every step the timeline plans, as "planned"."""
         pid = self._require_person(person_id)
-        start = _when(started_at, "start time")
+        start = _when(started_at, "start time", zone=self.zone(pid))
         steps = routine.steps(catalog)
         rows = []
         for step in steps:
@@ -62,6 +62,13 @@ class Sessions(People):
             )
         return session_id
 
+    def _session_zone(self, session_id: object) -> dt.tzinfo:
+        """The zone of the person whose session it is (the kernel's if unknown)."""
+        row = self._one(
+            "SELECT person_id FROM sessions WHERE id = ?", (_int_id(session_id, "session"),)
+        )
+        return self.zone(row[0] if row else None)
+
     def _require_session(self, session_id: object) -> int:
         sid = _int_id(session_id, "session")
         if self._one("SELECT 1 FROM sessions WHERE id = ?", (sid,)) is None:
@@ -80,7 +87,7 @@ class Sessions(People):
         if status not in ("done", "skipped"):
             raise InputError(f"a step is 'done' or 'skipped', not {status!r}")
         seconds = _seconds(performed_seconds)
-        when = _iso(_when(at, "step time"))
+        when = _iso(_when(at, "step time", zone=self._session_zone(session_id)))
         sid = _int_id(session_id, "session")
         with self._write() as conn:
             cur = conn.execute(
@@ -96,7 +103,7 @@ class Sessions(People):
     ) -> None:
         if status not in ("completed", "stopped"):
             raise InputError(f"a session ends 'completed' or 'stopped', not {status!r}")
-        when = _iso(_when(at, "end time"))
+        when = _iso(_when(at, "end time", zone=self._session_zone(session_id)))
         sid = self._require_session(session_id)
         with self._write() as conn:
             conn.execute(
@@ -110,7 +117,7 @@ class Sessions(People):
         sid = self._require_session(session_id)
         if not isinstance(exercise_id, str) or not exercise_id:
             raise InputError("which exercise hurt? (an exercise id is needed)")
-        when = _iso(_when(at, "time"))
+        when = _iso(_when(at, "time", zone=self._session_zone(session_id)))
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO hurts (uid, session_id, exercise_id, hurt, at) VALUES (?, ?, ?, ?, ?) "

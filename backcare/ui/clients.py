@@ -126,7 +126,7 @@ class ClientManager(widgets.VBox):
         person = self.store.archive_person(person_id, True)
         self._undo_person = person.id
         self._changed()
-        self.undo_button.layout.display = None
+        self.undo_button.layout.display = ""
         self.messages.info(
             f"Archived {person.name}: hidden from the lists, their data is kept. "
             "Undo, or tick 'Show archived' to bring them back later."

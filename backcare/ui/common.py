@@ -4,18 +4,25 @@ Rules the views follow:
 
 * Text a user typed is passed through :func:`esc` before it goes into any HTML.
 * A callback's exception reaches the user: wrap handlers with :meth:`Messages.guard`.
-  Expected problems (``ValueError`` and its subclasses: bad scores, bad files, names)
-  are shown as they are; anything else is shown as an unexpected error with its type.
+  Expected problems (backcare's own ``ValueError`` classes, and ``ValueError``s raised by
+  backcare's code: bad scores, bad files, names) are shown as they are. Anything else is an
+  unexpected error: its details go to the log file in the data folder
+  (:func:`backcare.paths.error_log_path`) and the person reads a sentence that names that
+  file, never a class name or Python's own text.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import html
+import linecache
 import logging
+import tempfile
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
@@ -24,16 +31,91 @@ if TYPE_CHECKING:
     from ..catalog import Catalog
     from ..store import Store
 
-__all__ = ["Messages", "download_link", "esc", "open_catalog", "open_store"]
+__all__ = [
+    "Messages",
+    "download_link",
+    "esc",
+    "is_expected",
+    "open_catalog",
+    "open_store",
+    "readable",
+    "report_unexpected",
+    "watch_store",
+]
 
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def readable(text: object) -> str:
+    """``text`` with lone surrogates (which no page can send) shown as U+FFFD."""
+    value = str(text)
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        value = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    return value
+
+
 def esc(text: object) -> str:
     """HTML-escape anything shown in an HTML widget (quotes included)."""
-    return html.escape(str(text), quote=True)
+    return html.escape(readable(text), quote=True)
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def is_expected(exc: BaseException) -> bool:
+    """Whether ``exc`` carries a message written for the user: a ``ValueError`` of one of
+    backcare's own classes, or a plain ``ValueError`` raised by a ``raise`` in backcare's
+    code (not one raised inside Python or a library, whose text is not for people)."""
+    if not isinstance(exc, ValueError):
+        return False
+    if type(exc).__module__.split(".")[0] == "backcare":
+        return True
+    if type(exc) is not ValueError or exc.__traceback__ is None:
+        return False
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    filename = tb.tb_frame.f_code.co_filename
+    try:
+        inside = Path(filename).resolve().is_relative_to(_PACKAGE)
+    except (OSError, ValueError):
+        inside = False
+    return inside and linecache.getline(filename, tb.tb_lineno).strip().startswith("raise ")
+
+
+def report_unexpected(exc: BaseException, doing: str) -> str:
+    """Write ``exc``'s details to the error log; return the sentence to show the person."""
+    from .. import paths
+
+    details = "".join(traceback.format_exception(exc))
+    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    entry = f"--- {stamp} while {doing}\n{details}\n"
+    log.error("unexpected error while %s\n%s", doing, details)
+    written: Path | None = None
+    for candidate in (paths.error_log_path, _fallback_log_path):
+        try:
+            path = candidate()
+            with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write(entry)
+            written = path
+            break
+        except (OSError, ValueError):
+            continue
+    where = (
+        f"The details were written to {written}; please send that file"
+        if written is not None
+        else "The details could not be written to a file; please describe what you did"
+    )
+    return (
+        f"Something went wrong that backcare did not expect while {doing}, so it did not "
+        f"finish. {where} to whoever looks after your backcare, and try again."
+    )
+
+
+def _fallback_log_path() -> Path:
+    return Path(tempfile.gettempdir()) / "backcare-errors.log"
 
 
 _STYLE = {
@@ -57,6 +139,7 @@ class Messages(widgets.HTML):
         self.text = ""
 
     def show(self, text: str, kind: str = "info", *, extra_html: str = "") -> None:
+        text = readable(text)
         self.kind, self.text = kind, text
         body = esc(text) + (f" {extra_html}" if extra_html else "")
         self.value = (
@@ -77,6 +160,14 @@ class Messages(widgets.HTML):
     def clear(self) -> None:
         self.kind, self.text, self.value = "", "", ""
 
+    def failure(self, exc: BaseException, doing: str = "doing that") -> None:
+        """Show ``exc``: its own message when it is one for people, else a sentence that
+        names the error log (see :func:`report_unexpected`)."""
+        if is_expected(exc):
+            self.error(readable(exc))
+        else:
+            self.error(report_unexpected(exc, doing))
+
     def guard(self, handler: F) -> F:
         """Wrap a widget callback so its exceptions are shown here, not lost in the log."""
 
@@ -84,14 +175,20 @@ class Messages(widgets.HTML):
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return handler(*args, **kwargs)
-            except ValueError as exc:
-                self.error(str(exc))
             except Exception as exc:
-                log.error("unexpected error in %s\n%s", handler.__name__, traceback.format_exc())
-                self.error(f"Unexpected error ({type(exc).__name__}): {exc}")
+                self.failure(exc, _doing(handler))
             return None
 
         return wrapper  # type: ignore[return-value]
+
+
+def _doing(handler: Callable[..., Any]) -> str:
+    """``_on_save_click`` -> ``"save click"``: what the person was doing, roughly."""
+    name = getattr(handler, "__name__", "")
+    words = name.strip("_").removeprefix("on_").replace("_", " ").strip()
+    if not words or not words.replace(" ", "").isalnum():
+        return "working on this page"
+    return f"handling '{words}'"
 
 
 def download_link(data: bytes, filename: str, mime: str, label: str | None = None) -> str:
@@ -110,19 +207,40 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
 def open_store(messages: Messages, store: Store | None = None) -> Store:
     """``store`` if given, else the user's store.
 
-    When the user's data file cannot be opened (damaged, foreign, newer), the reason is shown
-    in ``messages``, the file is left untouched, and a throw-away in-memory store is used so
-    the page still works; nothing entered then is kept.
+    When the user's data file cannot be opened (damaged, foreign, newer, a data folder that
+    cannot be used), the reason is shown in ``messages``, the file is left untouched, and a
+    throw-away in-memory store is used so the page still works; nothing entered then is
+    kept. A read-only file opens for reading and ``messages`` says why nothing can be saved;
+    while a save waits for another program's lock, ``messages`` shows how long.
     """
     from ..store import Store, StoreOpenError
 
-    if store is not None:
-        return store
-    try:
-        return Store()
-    except StoreOpenError as exc:
-        messages.error(f"{exc} Until then this page works on a temporary log that is not kept.")
-        return Store(":memory:")
+    if store is None:
+        try:
+            store = Store()
+        except StoreOpenError as exc:
+            messages.error(
+                f"{readable(exc)} Until then this page works on a temporary log that is not kept."
+            )
+            store = Store(":memory:")
+    watch_store(messages, store)
+    return store
+
+
+def watch_store(messages: Messages, store: Store) -> None:
+    """Say in ``messages`` when ``store`` is read-only, and how long a save has waited while
+    another program writes to the file."""
+    if getattr(store, "read_only", False):
+        messages.info(f"Your log is open for reading only: {readable(store.read_only_reason)}")
+    if hasattr(store, "on_wait"):
+        store.on_wait(functools.partial(_show_wait, messages))
+
+
+def _show_wait(messages: Messages, waited: float, limit: float) -> None:
+    messages.info(
+        f"Waiting for the data file: another program is writing to it "
+        f"({waited:.0f} of at most {limit:.0f} seconds)..."
+    )
 
 
 def open_catalog(messages: Messages, catalog: Catalog | None = None) -> Catalog:
@@ -131,12 +249,19 @@ def open_catalog(messages: Messages, catalog: Catalog | None = None) -> Catalog:
     A mistake in the user's ``my_exercises.toml`` is shown in ``messages`` and the nine
     bundled exercises are used, so one bad line does not lock the user out.
     """
-    from ..catalog import CatalogError, load_catalog
+    from ..catalog import load_catalog
 
     if catalog is not None:
         return catalog
     try:
         return load_catalog()
-    except CatalogError as exc:
-        messages.error(f"Your own exercises could not be read ({exc}); showing the nine bundled.")
+    except Exception as exc:
+        if is_expected(exc):
+            messages.error(
+                f"Your own exercises could not be read, so the nine bundled ones are shown. "
+                f"{readable(exc)} Fix that place in the file (or move the file away) and "
+                "open the page again."
+            )
+        else:
+            messages.error(report_unexpected(exc, "reading your own exercises"))
         return load_catalog(include_user=False)

@@ -29,9 +29,12 @@ import pandas as pd
 import traitlets
 
 from .. import paths
+from ..progression import MORNING_QUESTION
+from ..progression.records import morning_question_due
 from ..store import ImportReport, InputError, Store, StoreOpenError
-from .common import Messages, download_link, esc
+from .common import Messages, download_link, esc, watch_store
 from .people import PersonPicker
+from .zone import ZoneControl
 
 __all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog", "ExportFile"]
 
@@ -128,6 +131,21 @@ class CheckInLog(traitlets.HasTraits):
         self._bump()
         return action
 
+    def morning_due(
+        self, person_id: int | None, at: dt.datetime, *, editing: int | None = None
+    ) -> bool:
+        """Whether a daily check-in at ``at`` is the person's first after a session, the one
+        that asks how the back is this morning (``editing``: the entry being changed)."""
+        if person_id is None:
+            return False
+        return morning_question_due(
+            self.store.sessions_frame(person_id),
+            self.store.checkins_frame(person_id),
+            at,
+            self.store.zone(person_id),
+            ignore_checkin=editing,
+        )
+
     def last_score(self, person_id: int | None) -> int | None:
         """The discomfort of a person's latest check-in (by its time), or None."""
         return self.store.last_discomfort(person_id)
@@ -174,7 +192,8 @@ def _table_html(frame: pd.DataFrame) -> str:
             esc(f"{row.at:%a %d %b %Y %H:%M %Z}".rstrip()),  # the zone says which clock
             esc(f"{row.discomfort}/10"),
             esc(peg),
-            esc(CONTEXT_LABELS.get(row.context, row.context)),
+            esc(CONTEXT_LABELS.get(row.context, row.context))
+            + (f"<br><small>morning: {esc(row.morning)}</small>" if row.morning else ""),
             note,
         )
         rows.append(
@@ -225,6 +244,11 @@ class CheckInApp(widgets.VBox):
         self.refresh()
         if self.open_error:
             self._lock(self.open_error)
+        else:
+            watch_store(self.messages, self.store)
+            if self.store.read_only:  # reading and exporting still work
+                for control in (self.submit, self.edit_button, self.delete_button, self.upload):
+                    control.disabled = True
 
     def _lock(self, reason: str) -> None:
         """Disable everything that would write, and say why."""
@@ -247,6 +271,10 @@ class CheckInApp(widgets.VBox):
         self.messages = Messages()
         self.title = widgets.HTML("<h3 style='margin:4px 0'>How is your back right now?</h3>")
         self.person = PersonPicker(self.store)
+        # the person's zone (from the browser the first time): days and times are counted in it
+        self.zone = ZoneControl(
+            self.store, lambda: self.person_id, self.messages, on_change=self.refresh
+        )
 
         self.discomfort = widgets.IntSlider(
             value=0,
@@ -325,6 +353,25 @@ class CheckInApp(widgets.VBox):
             style={"button_width": "140px"},
         )
         self.context.add_class("backcare-context")
+        # the next-morning question, asked at the first daily check-in after a session
+        self.morning = widgets.ToggleButtons(
+            options=[("Better", "better"), ("The same", "same"), ("Worse", "worse")],
+            value=None,
+            style={"button_width": "100px"},
+            tooltips=["Better than usual", "About as usual", "Worse than usual"],
+        )
+        self.morning.add_class("backcare-morning")
+        self.morning_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    f"<b>{esc(MORNING_QUESTION)}</b><br><small>You did a session since your "
+                    "last check-in; this answer helps suggest your next step (optional).</small>"
+                ),
+                self.morning,
+            ],
+            layout={"display": "none"},
+        )
+        self.morning_box.add_class("backcare-morning-box")
 
         self.submit = widgets.Button(description="Save check-in", button_style="primary")
         self.submit.add_class("backcare-submit")
@@ -372,7 +419,9 @@ class CheckInApp(widgets.VBox):
                 self.peg_box,
                 self.note,
                 widgets.HBox([self.when, self.now_button]),
+                self.zone,
                 self.context,
+                self.morning_box,
                 widgets.HBox([self.submit, self.cancel_edit]),
             ]
         )
@@ -416,6 +465,8 @@ class CheckInApp(widgets.VBox):
         self.peg_include.observe(guard(self._on_peg_include), names="value")
         self.person.observe(guard(lambda _: self._on_person()), names="person_id")
         self.when.observe(self._on_time_edit, names="value")
+        self.when.observe(guard(lambda _: self._show_morning()), names="value")
+        self.context.observe(guard(lambda _: self._show_morning()), names="value")
         self.discomfort.observe(self._on_score_edit, names="value")
         self.zero_button.on_click(guard(lambda _: self._choose_zero()))
         self.model.observe(lambda _: self.refresh(), names="changed")
@@ -454,8 +505,8 @@ class CheckInApp(widgets.VBox):
     def _set_score_source(self, source: str) -> None:
         self.score_source = source
         unset = source == "unset"
-        self.score_hint.layout.display = None if unset else "none"
-        self.zero_button.layout.display = None if unset else "none"
+        self.score_hint.layout.display = "" if unset else "none"
+        self.zero_button.layout.display = "" if unset else "none"
         self.submit.disabled = self._locked or unset
         self.submit.tooltip = "Move the slider to your score first" if unset else ""
 
@@ -474,6 +525,18 @@ class CheckInApp(widgets.VBox):
     def _choose_zero(self) -> None:
         self._set_score(0, "user")
 
+    def _show_morning(self, answer: str | None = None) -> None:
+        """Ask the next-morning question when this daily check-in is the first after a
+        session (or the entry being edited has an answer)."""
+        at = self.when.value or dt.datetime.now().astimezone()
+        due = self.context.value == "daily" and (
+            answer is not None
+            or self.model.morning_due(self.person_id, at, editing=self.editing_id)
+        )
+        self.morning_box.layout.display = "" if due else "none"
+        if answer is not None or not due:
+            self.morning.value = answer
+
     def _on_peg_include(self, change: dict[str, Any]) -> None:
         for slider in self.peg_sliders.values():
             slider.disabled = not change["new"]
@@ -489,6 +552,7 @@ class CheckInApp(widgets.VBox):
         self.note.value = ""
         self.context.value = "daily"
         self._set_now()
+        self._show_morning()
         self.submit.description = "Save check-in"
         self.cancel_edit.layout.display = "none"
 
@@ -496,13 +560,14 @@ class CheckInApp(widgets.VBox):
         """The entry's time: now, unless the date or time was changed by hand."""
         if not self._time_touched:
             if self.editing_id is None:
-                return dt.datetime.now().astimezone()
+                return dt.datetime.now(self.zone.tz())
             if self._editing_at is not None:
                 return self._editing_at  # unchanged: keep the entry's own time and zone
         at = self.when.value
         if at is None:
             raise InputError("please give a date and a time (or press Now)")
-        return at  # timezone-aware: the instant the user chose in their own time zone
+        # timezone-aware: the instant the user chose, kept with the person's own offset
+        return at.astimezone(self.zone.tz())
 
     def _form_fields(self) -> dict[str, Any]:
         peg = (
@@ -510,11 +575,13 @@ class CheckInApp(widgets.VBox):
             if self.peg_include.value
             else None
         )
+        asked = self.morning_box.layout.display != "none"
         return {
             "at": self._form_at(),
             "peg": peg,
             "note": self.note.value,
             "context": self.context.value,
+            "morning": self.morning.value if asked else None,
         }
 
     def _require_person(self) -> int:
@@ -543,10 +610,12 @@ class CheckInApp(widgets.VBox):
 
     # -- callbacks -----------------------------------------------------------------------
     def _on_person(self) -> None:
+        self.zone.refresh()
         if self.editing_id is not None:
             self.reset_form()
         elif self.score_source != "user":
             self._default_score()  # a score moved by hand stays; a default follows the person
+        self._show_morning()
         self.refresh()
 
     def _on_submit(self, _button: Any = None) -> None:
@@ -584,8 +653,9 @@ class CheckInApp(widgets.VBox):
             slider.value = row[key] if has_peg else 0
         self.note.value = row["note"]
         self.context.value = row["context"]
+        self._show_morning(row["morning"])
         self.submit.description = "Save changes"
-        self.cancel_edit.layout.display = None
+        self.cancel_edit.layout.display = ""
         self.messages.info("Editing the chosen entry: change it and press Save changes.")
 
     def _on_delete(self, _button: Any = None) -> None:

@@ -7,19 +7,23 @@ lives here.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
 from ..planner import PlannerModel, format_duration
-from ..prescription import ALLOWED, Kind
+from ..prescription import ALLOWED, Kind, limits_text
+from ..progression.advice import Advisor
 from ..routine import TIMING_LIMITS, Routine, ScheduleKind
 from ..store import Store
+from ..zones import today_in
 from .common import Messages, esc, open_catalog, open_store
+from .following import FollowingNow
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
+from .zone import ZoneControl
 
 __all__ = ["ExerciseRow", "PlannerApp"]
 
@@ -233,8 +237,21 @@ class PlannerApp(widgets.VBox):
         self.reset_button = widgets.Button(description="Start over", icon="undo")
         self.reset_button.on_click(guard(self._on_reset))
         self.upload = RoutineUpload(catalog, self.store, person=lambda: self.person.person_id)
+        self.following = FollowingNow(
+            self.store, catalog, lambda: self.person.person_id, self.messages
+        )
+        self.zone = ZoneControl(
+            self.store, lambda: self.person.person_id, self.messages, self._show_schedule
+        )
+        self.person.observe(guard(lambda _: self._on_person()), names="person_id")
         self.upload.on_loaded(self._on_uploaded)
         self._refresh_saved()
+        # -- what next? (the progression rule's suggestions for the person's plans) ----------
+        self.suggestions = SuggestionsPanel(Advisor(self.store, catalog), decide=True)
+        self.suggestions.on_accepted(self._on_suggestion_accepted)
+        self.person.observe(
+            guard(lambda _: self.suggestions.show(self.person.person_id)), "person_id"
+        )
 
         self.model.observe(
             self._on_model,
@@ -249,7 +266,7 @@ class PlannerApp(widgets.VBox):
                 ),
                 widgets.HTML(
                     "<h3>2. Adjust exercises</h3><small>Untick an exercise to leave it "
-                    "out. Numbers stay within safe limits.</small>"
+                    f"out. {esc(limits_text())}</small>"
                 ),
                 widgets.VBox(list(self.rows.values())),
                 widgets.HTML("<h3>3. When</h3>"),
@@ -265,17 +282,21 @@ class PlannerApp(widgets.VBox):
                 self.duration,
                 self.table,
                 widgets.HBox([self.name, self.person]),
+                self.following,
+                self.zone,
                 widgets.HBox([self.save_button, self.reset_button]),
                 self.messages,
                 widgets.HTML("<h3>5. Open a saved or handed-over routine</h3>"),
                 widgets.HBox([self.saved, self.load_button]),
                 self.upload,
+                self.suggestions,
             ],
             **kwargs,
         )
         self.add_class("backcare-planner")
         self._show_routine()
         self._show_schedule()
+        guard(self.suggestions.show)(self.person.person_id)
 
     # -- handlers -------------------------------------------------------------------------
     def _group_handler(self, group_id: str):
@@ -318,12 +339,24 @@ class PlannerApp(widgets.VBox):
         if person_id is None:
             person_id = self.store.default_person().id
             self.person.refresh()
-        self.store.save_routine(person_id, routine)
+        followed = self.following.save(routine, person_id)
         self._refresh_saved(select=path.name)
+        self.suggestions.show(person_id)
         self.messages.success(
             f"Saved “{routine.name}” for {self.store.person(person_id).name}, "
-            f"as {path.name} in your data folder."
+            f"as {path.name} in your data folder. {followed}"
         )
+
+    def _on_suggestion_accepted(self, _plan_uid: str, routine: Routine) -> None:
+        """Show the plan's new version (saved by the panel) in the planner."""
+        self.model.load(routine)
+        self._sync_controls()
+        self.messages.success(self.suggestions.messages.text)
+
+    def _on_person(self) -> None:
+        self.zone.refresh()
+        self.following.refresh(self.model.routine)
+        self._show_schedule()
 
     def _on_uploaded(self, routine: Routine) -> None:
         self.model.load(routine)
@@ -349,6 +382,8 @@ class PlannerApp(widgets.VBox):
                 row.refresh()
         if change["name"] == "schedule":
             self._show_schedule()
+        if change["name"] in ("schedule", "name"):
+            self.following.propose(self.model.routine)
         self._show_routine()
 
     # -- showing ----------------------------------------------------------------------------
@@ -407,7 +442,7 @@ class PlannerApp(widgets.VBox):
         self.evening_time.layout.display = "none" if workday else "flex"
         for control in (self.every_hours, self.work_start, self.work_end):
             control.layout.display = "flex" if workday else "none"
-        today = dt.date.today()
+        today = today_in(self.store.zone(self.person.person_id))  # the person's own today
         per_day = self.model.schedule.planned_per_day(today)
         self.schedule_text.value = (
             f"<small>{esc(self.model.schedule.describe())} ({per_day} planned today).</small>"

@@ -24,11 +24,15 @@ import traitlets
 from .. import analysis
 from ..catalog import Catalog
 from ..charts import CalendarHeatmap, GroupAdherenceChart, ProgressFigure
+from ..progression.advice import Advisor
+from ..safety import HURT_ADVICE
 from ..store import Store, StoreOpenError
+from ..zones import today_in
 from .common import Messages, download_link, esc, open_catalog
 from .people import PersonPicker
+from .suggestions import SuggestionsPanel, suggestion_summary
 
-__all__ = ["RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
+__all__ = ["LONGER", "RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
 
 RANGES: dict[str, tuple[str, int | None, str]] = {
     # key: (label in the menu, days or None for everything, opening of the summary)
@@ -39,9 +43,19 @@ RANGES: dict[str, tuple[str, int | None, str]] = {
 }
 
 
+LONGER = {"4w": "12w", "12w": "all"}
+"""The longer period offered when a comparison needs more days than the one shown."""
+
+
 @dataclass(frozen=True)
 class ProgressReport:
-    """Everything the dashboard shows for one person and range."""
+    """Everything the dashboard shows for one person and range.
+
+    ``start``/``end`` are the period the numbers cover (from the person's first entry at the
+    earliest); ``shown_start`` is where the chart's time axis begins (the whole period chosen,
+    "Last 12 weeks" shows 12 weeks even with a few days of data). ``hurting`` lists the
+    exercises reported as hurting in the period.
+    """
 
     person_id: int | None
     person_name: str
@@ -55,10 +69,16 @@ class ProgressReport:
     per_group: pd.DataFrame
     per_exercise: pd.DataFrame
     sentences: list[str]
+    hurting: pd.DataFrame | None = None
+    hurting_sentences: tuple[str, ...] = ()
+    shown_start: pd.Timestamp | None = None
 
     def table(self) -> pd.DataFrame:
         """The numbers shown, one row a day (the CSV download)."""
         return analysis.daily_table(self.trend, self.daily)
+
+
+_TIME_COLUMNS = ("at", "started_at", "ended_at", "completed_at")
 
 
 class ProgressModel(traitlets.HasTraits):
@@ -107,22 +127,43 @@ class ProgressModel(traitlets.HasTraits):
             last = max((d for d in days if not pd.isna(d)), default=None)
             if self.store.is_demo and last is not None:
                 return last
-            today = pd.Timestamp(self._today or dt.date.today())
+            today = pd.Timestamp(self._today or today_in(self.store.zone(self.person_id)))
             return max(today, last) if last is not None else today
         return pd.Timestamp(self._today)
 
-    def _plan(self, person_id: int) -> list[Any]:
-        """The person's saved routines; each plans sessions from the day it was saved on
-        (:func:`analysis.planned_sessions` reads ``saved_at``)."""
-        return self.store.routines(person_id, self.catalog)
+    def _plan(self, person_id: int) -> Any:
+        """The person's plan history: each day counts the routine versions in force that day
+        (:func:`analysis.planned_sessions` reads its periods)."""
+        return self.store.plan_history(person_id, self.catalog)
+
+    def _rows(self, frame: pd.DataFrame, person_id: int | None) -> pd.DataFrame:
+        """A person's rows with every time in their own zone, so days are their days."""
+        mine = frame.loc[frame["person_id"] == person_id]
+        zone = self.store.zone(person_id)
+        columns = [c for c in _TIME_COLUMNS if c in mine]
+        return mine.assign(**{c: mine[c].dt.tz_convert(zone) for c in columns})
+
+    def _wall_clock(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Everyone's rows with times as naive wall-clock times in each person's own zone
+        (for the functions that take all people at once)."""
+        out = frame.copy()
+        for column in (c for c in _TIME_COLUMNS if c in frame):
+            wall = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+            for person in self.people:
+                rows = frame["person_id"] == person.id
+                if rows.any():
+                    local = frame.loc[rows, column].dt.tz_convert(person.tz)
+                    wall[rows] = local.dt.tz_localize(None).astype("datetime64[us]")
+            out[column] = wall
+        return out
 
     def report(self) -> ProgressReport:
         """The numbers for the chosen person and range."""
         person_id = self.person_id
         names = {p.id: p.name for p in self.people}
-        mine_c = self.checkins.loc[self.checkins["person_id"] == person_id]
-        mine_s = self.sessions.loc[self.sessions["person_id"] == person_id]
-        mine_st = self.steps.loc[self.steps["person_id"] == person_id]
+        mine_c = self._rows(self.checkins, person_id)
+        mine_s = self._rows(self.sessions, person_id)
+        mine_st = self._rows(self.steps, person_id)
         _label, days, period = RANGES[self.range_key]
         if self.range_key == "custom":
             start, end = self._custom_range()
@@ -135,29 +176,36 @@ class ProgressModel(traitlets.HasTraits):
                 start = max(start, end - pd.Timedelta(days=days - 1))
             start = min(start, end)
         plan = self._plan(person_id) if person_id is not None else []
-        in_range_c = mine_c.loc[analysis.day_of(mine_c["at"]).between(start, end)]
-        in_range_s = mine_s.loc[analysis.day_of(mine_s["started_at"]).between(start, end)]
-        in_range_st = mine_st.loc[mine_st["session_id"].isin(in_range_s["session_id"])]
-        # all of the person's scores: the baseline is their starting level, whatever the period
-        trend = analysis.discomfort_trend(mine_c, start, end)
-        daily = analysis.adherence(in_range_s, plan, start, end)
-        weekly = analysis.adherence(in_range_s, plan, start, end, by="week")
-        change = analysis.important_change(trend, self.rule)
-        assoc = analysis.association(in_range_c, in_range_s, plan, start, end)
-        sentences = analysis.summary_sentences(daily, change, assoc, period=period)
+        shown_start = start if days is None else min(start, end - pd.Timedelta(days=days - 1))
+        # one implementation for one person and for everyone (analysis.person_report)
+        found = analysis.person_report(
+            mine_c,
+            mine_s,
+            mine_st,
+            plan,
+            start,
+            end,
+            person_id=-1 if person_id is None else person_id,
+            rule=self.rule,
+            period=period,
+        )
+        names_of = {e.id: e.name for e in self.catalog.exercises}
         return ProgressReport(
             person_id=person_id,
             person_name=names.get(person_id, "") if person_id is not None else "",
             start=start,
             end=end,
-            trend=trend,
-            daily=daily,
-            weekly=weekly,
-            change=change,
-            association=assoc,
-            per_group=analysis.by_group(in_range_st, in_range_s, in_range_c),
-            per_exercise=analysis.by_exercise(in_range_st, in_range_s, in_range_c),
-            sentences=sentences,
+            trend=found.trend,
+            daily=found.daily,
+            weekly=found.weekly,
+            change=found.change,
+            association=found.association,
+            per_group=found.per_group,
+            per_exercise=found.per_exercise,
+            sentences=found.sentences,
+            hurting=found.hurting,
+            hurting_sentences=tuple(analysis.hurting_sentences(found.hurting, names_of)),
+            shown_start=shown_start,
         )
 
     def _custom_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -174,13 +222,23 @@ class ProgressModel(traitlets.HasTraits):
         """The trainer overview: one row a person, over the last 4 weeks."""
         plans = {p.id: self._plan(p.id) for p in self.people}
         return analysis.trainer_overview(
-            self.people, self.checkins, self.sessions, plans, self.today, rule=self.rule
+            self.people,
+            self._wall_clock(self.checkins),
+            self._wall_clock(self.sessions),
+            plans,
+            self.today,
+            rule=self.rule,
         )
 
 
-def _overview_html(frame: pd.DataFrame) -> str:
+def _overview_html(
+    frame: pd.DataFrame,
+    next_steps: dict[int, str] | None = None,
+    names: dict[str, str] | None = None,
+) -> str:
     if frame.empty:
         return "<p>No people yet.</p>"
+    names = names or {}
     rows = []
     for row in frame.itertuples(index=False):
         last = "none yet" if pd.isna(row.last_session) else f"{row.last_session:%d %b %Y}"
@@ -193,17 +251,30 @@ def _overview_html(frame: pd.DataFrame) -> str:
             change = f"{row.change_points:+.1f} points{percent}"
         else:
             change = "–"
+        if row.hurt_times:
+            hurt_names = ", ".join(names.get(e, e) for e in row.hurt_exercises.split(","))
+            times = "once" if row.hurt_times == 1 else f"{row.hurt_times} times"
+            hurt = f"{hurt_names}: {times}, last {row.hurt_last:%d %b %Y}"
+        else:
+            hurt = "none reported"
         rows.append(
             f"<tr><td>{esc(row.name)}</td><td>{esc(last)}</td>"
             f"<td>{esc(sessions.replace('%', ' %'))}</td><td>{esc(change)}</td>"
-            f"<td>{esc(row.flag)}</td></tr>"
+            f"<td>{esc(row.flag)}</td><td>{esc(hurt)}</td>"
+            f'<td class="backcare-overview-next">{esc((next_steps or {}).get(row.person_id, ""))}'
+            "</td></tr>"
         )
+    advice = ""
+    if (frame["hurt_times"] > 0).any():
+        advice = f"<p><small>Where an exercise hurt: {esc(HURT_ADVICE)}</small></p>"
     return (
         '<table class="backcare-table backcare-progress-overview-table">'
         "<tr><th>person</th><th>last session</th><th>sessions, last 4 weeks</th>"
-        "<th>discomfort change from the starting level</th><th>flag</th></tr>"
+        "<th>discomfort change from the starting level</th><th>flag</th>"
+        "<th>exercises that hurt, last 4 weeks</th><th>suggestions waiting</th></tr>"
         + "".join(rows)
         + "</table>"
+        + advice
     )
 
 
@@ -254,6 +325,12 @@ class ProgressApp(widgets.VBox):
         self.refresh_button.add_class("backcare-progress-refresh")
         self.summary = widgets.HTML()
         self.summary.add_class("backcare-progress-summary")
+        self.longer_button = widgets.Button(
+            description="Show a longer period", icon="expand", layout={"display": "none"}
+        )
+        self.longer_button.add_class("backcare-progress-longer")
+        self.hurting_html = widgets.HTML()
+        self.hurting_html.add_class("backcare-progress-hurting")
         self.progress_image = widgets.Image(format="png", layout={"max_width": "900px"})
         self.progress_image.add_class("backcare-progress-figure")
         self.calendar_image = widgets.Image(format="png", layout={"max_width": "900px"})
@@ -264,6 +341,8 @@ class ProgressApp(widgets.VBox):
         self.downloads.add_class("backcare-progress-downloads")
         self.overview_html = widgets.HTML()
         self.overview_html.add_class("backcare-progress-overview")
+        self.suggestions_box = widgets.VBox()  # the panel is made per data source
+        self.suggestions: SuggestionsPanel | None = None
 
         self.model: ProgressModel | None = None
         self.picker: PersonPicker | None = None
@@ -276,6 +355,9 @@ class ProgressApp(widgets.VBox):
                 self.controls,
                 self.messages,
                 self.summary,
+                self.longer_button,
+                self.hurting_html,
+                self.suggestions_box,
                 self.progress_image,
                 self.calendar_image,
                 self.group_image,
@@ -287,6 +369,7 @@ class ProgressApp(widgets.VBox):
         )
         self.add_class("backcare-progress")
         self.refresh_button.on_click(self.messages.guard(self._on_refresh))
+        self.longer_button.on_click(self.messages.guard(self._on_longer))
         # an error while drawing for the first time is shown here instead of failing the cell
         self.messages.guard(self._attach_source)()
         self._show_store_problem()
@@ -326,6 +409,8 @@ class ProgressApp(widgets.VBox):
         if self.model is not None and self.model.store.is_demo and self.model.store is not store:
             self.model.store.close()
         self.model = ProgressModel(store, self.catalog, today=self._today)
+        self.suggestions = SuggestionsPanel(Advisor(store, self.catalog, today=self._today))
+        self.suggestions_box.children = [self.suggestions]
         self.picker = PersonPicker(store)
         self.picker.add_class("backcare-progress-person")
         self.controls.children = (
@@ -376,6 +461,12 @@ class ProgressApp(widgets.VBox):
     def _on_choice(self, _change: dict[str, Any]) -> None:
         self.update()
 
+    def _on_longer(self, _button: widgets.Button | None = None) -> None:
+        """Switch to the next longer period (4 weeks to 12, 12 weeks to everything)."""
+        longer = LONGER.get(self.range_picker.value)
+        if longer is not None:
+            self.range_picker.value = longer
+
     def _on_refresh(self, _button: widgets.Button | None = None) -> None:
         self.refresh()
 
@@ -408,7 +499,7 @@ class ProgressApp(widgets.VBox):
             report.daily,
             rule=self.model.rule,
             title=f"{report.person_name}{demo_mark}: {span}",
-            start=report.start,
+            start=report.shown_start if report.shown_start is not None else report.start,
             end=report.end,
         )
         self.calendar_chart.update(report.daily)
@@ -421,10 +512,24 @@ class ProgressApp(widgets.VBox):
         rule = self.model.rule
         self.summary.value = (
             f"<h4>{esc(report.person_name)}{esc(demo_mark)}: {esc(span)}</h4><ul>{items}</ul>"
-            f"<p><small>A change that matters: {esc(rule.describe())} (Ostelo et al. 2008; "
-            "Farrar et al. 2001). Comparisons show associations only: they cannot tell "
-            "what brought a change about.</small></p>"
+            f"<p><small>A change that matters: {esc(rule.describe())} (Ostelo et al. 2008 and "
+            "Farrar et al. 2001 for the 2 points or 30 %; the 1-point floor and the rule for "
+            "rises are this workbook's own). Comparisons show associations only: they cannot "
+            "tell what brought a change about.</small></p>"
         )
+        longer = LONGER.get(self.model.range_key)
+        offer = report.association is not None and report.association.needs_longer and longer
+        self.longer_button.description = (
+            f"Show the {RANGES[longer][0].lower()}" if offer else "Show a longer period"
+        )
+        self.longer_button.layout.display = "flex" if offer else "none"
+        if report.hurting_sentences:
+            hurt = "".join(f"<li>{esc(text)}</li>" for text in report.hurting_sentences)
+            self.hurting_html.value = (
+                f"<h4>Exercises that hurt</h4><ul>{hurt}</ul><p>{esc(HURT_ADVICE)}</p>"
+            )
+        else:
+            self.hurting_html.value = ""
         stem = f"backcare-progress-{'demo-' if self.is_demo else ''}person{report.person_id}"
         csv = report.table().to_csv(float_format="%.3f").encode("utf-8")
         self.downloads.value = (
@@ -432,4 +537,11 @@ class ProgressApp(widgets.VBox):
             + " &nbsp; "
             + download_link(csv, f"{stem}.csv", "text/csv", "Download the numbers (CSV)")
         )
-        self.overview_html.value = _overview_html(self.model.overview())
+        next_steps: dict[int, str] = {}
+        names = {e.id: e.name for e in self.catalog.exercises}
+        if self.suggestions is not None:
+            self.suggestions.show(report.person_id)
+            advisor = self.suggestions.advisor
+            for person in self.model.people:
+                next_steps[person.id] = suggestion_summary(advisor.waiting(person.id), names)
+        self.overview_html.value = _overview_html(self.model.overview(), next_steps, names)

@@ -8,8 +8,19 @@ import ipywidgets as widgets
 
 from .. import paths
 from ..catalog import Catalog
+from ..safety import NOT_TREATMENT, red_flags_html
 from ..store import Store, StoreOpenError
-from .common import Messages, download_link, esc, open_catalog
+from ..store.browser import in_browser
+from .common import Messages, download_link, esc, open_catalog, watch_store
+
+# Shown when the workbook runs in the browser (JupyterLite), beside the backup button.
+BROWSER_STORAGE_NOTE = (
+    "<p class='backcare-browser-storage'><b>Your diary is kept in this browser only.</b> "
+    "It stays when you close the tab or restart the browser, but clearing this browser's "
+    "data for the site (cookies and site data), or a private window, deletes it for good. "
+    "Keep a copy: <b>Download all my data</b> below, and upload it in "
+    "<i>03 Log discomfort</i> to bring it back.</p>"
+)
 
 __all__ = ["StartPage", "catalog_overview_html"]
 
@@ -51,9 +62,16 @@ class StartPage(widgets.VBox):
             self.store = store or Store()
         except StoreOpenError as exc:
             self.messages.error(str(exc))
+        else:
+            watch_store(self.messages, self.store)
         self.backup.on_click(self.messages.guard(self._on_backup))
+        self.red_flags = widgets.HTML(
+            f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html()
+        )
+        self.red_flags.add_class("backcare-start-red-flags")
         super().__init__(
             [
+                self.red_flags,
                 self.folder,
                 self.status,
                 widgets.HBox([self.backup, self.backup_link]),
@@ -68,9 +86,11 @@ class StartPage(widgets.VBox):
     def refresh(self) -> None:
         """Show the data folder and what the store holds."""
         self.folder.value = (
-            f"<p>Your data folder: <code>{esc(paths.user_data_dir())}</code> "
+            f"<p>Your data folder: <code>{esc(paths.user_data_dir(create=False))}</code> "
             f"(set <code>{paths.DATA_DIR_ENV}</code> to use another).</p>"
         )
+        if in_browser():
+            self.folder.value += BROWSER_STORAGE_NOTE
         if self.store is None:
             self.status.value = ""
             self.backup.disabled = True

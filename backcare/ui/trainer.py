@@ -40,8 +40,10 @@ from ..routine import (
     save_routine,
     templates,
 )
+from ..zones import today_in
 from .clients import ClientManager
 from .common import Messages, download_link, esc, open_catalog, open_store
+from .following import FollowingNow
 from .people import PersonPicker
 
 __all__ = ["RoutineUpload", "TrainerApp", "plan_file_bytes", "plan_filename"]
@@ -189,6 +191,7 @@ class TrainerApp(widgets.VBox):
         )
         self.assign_button.add_class("backcare-trainer-assign")
         self.upload = RoutineUpload(self.catalog, self.store, person=self._person_id)
+        self.following = FollowingNow(self.store, self.catalog, self._person_id, self.messages)
 
         self.handout_button = widgets.Button(
             description="Printable handout", icon="print", layout=widgets.Layout(width="auto")
@@ -265,6 +268,7 @@ class TrainerApp(widgets.VBox):
             heading("2. Whose plan, which routine"),
             widgets.HBox([self.client_picker, self.routine_choice, self.assign_button]),
             self.routine_info,
+            self.following,
             widgets.HTML(
                 "<i>Received a plan file from a trainer, or saved one earlier? "
                 "Upload it here to keep it for the chosen client.</i>"
@@ -292,6 +296,7 @@ class TrainerApp(widgets.VBox):
     def _wire(self) -> None:
         guard = self.messages.guard
         self.client_picker.observe(guard(lambda _: self._refresh_routines()), names="person_id")
+        self.client_picker.observe(guard(lambda _: self._zone_from_client()), names="person_id")
         self.clients.on_change(guard(self._refresh_routines))
         self.routine_choice.observe(guard(lambda _: self._on_routine()), names="value")
         self.kind.observe(guard(self._on_kind), names="value")
@@ -300,6 +305,7 @@ class TrainerApp(widgets.VBox):
         self.calendar_button.on_click(guard(lambda _: self.make_calendar()))
         self.plan_button.on_click(guard(lambda _: self.make_plan_file()))
         self.upload.on_loaded(guard(self._after_upload))
+        self.following.on_change = guard(lambda: self._refresh_routines())
 
     # -- state -----------------------------------------------------------------------------
     def _person_id(self) -> int | None:
@@ -347,6 +353,7 @@ class TrainerApp(widgets.VBox):
         self.routine_choice.value = wanted
         self.assign_button.disabled = person_id is None
         self._on_routine()
+        self.following.refresh(self.routine if options else None)
 
     def _on_routine(self) -> None:
         if not self._options or self.routine_choice.value is None:
@@ -359,6 +366,8 @@ class TrainerApp(widgets.VBox):
             f"{esc(routine.schedule.describe())}.</div>"
         )
         self._schedule_from_routine()
+        if hasattr(self, "following"):
+            self.following.propose(routine)
         for link in (self.handout_link, self.calendar_link, self.plan_link):
             link.value = ""
 
@@ -382,8 +391,17 @@ class TrainerApp(widgets.VBox):
     def _show_kind(self) -> None:
         evening = self.kind.value == ScheduleKind.EVENING.value
         if hasattr(self, "evening_box"):
-            self.evening_box.layout.display = None if evening else "none"
-            self.workday_box.layout.display = "none" if evening else None
+            self.evening_box.layout.display = "" if evening else "none"
+            self.workday_box.layout.display = "none" if evening else ""
+
+    def _zone_from_client(self) -> None:
+        """Reminders in the client's own zone and from the client's today, when known."""
+        person_id = self._person_id()
+        zone = None if person_id is None else self.store.person(person_id).zone
+        if zone in self.timezone.options:
+            self.timezone.value = zone
+        if person_id is not None:
+            self.start_date.value = today_in(self.store.zone(person_id))
 
     def _after_upload(self, routine: Routine) -> None:
         self._refresh_routines(select_name=routine.name, uploaded=routine)
@@ -394,10 +412,10 @@ class TrainerApp(widgets.VBox):
         if person_id is None:
             raise ValueError("Add or choose a client first.")
         routine = self.routine
-        routine_id = self.store.save_routine(person_id, routine)
+        followed = self.following.save(routine, person_id)
         self._refresh_routines(select_name=routine.name)
-        self.messages.success(f"Saved {routine.name} for {self.person_name}.")
-        return routine_id
+        self.messages.success(f"Saved {routine.name} for {self.person_name}. {followed}")
+        return self.store.routines(person_id, self.catalog)[0].id
 
     def _offer(self, kind: str, data: bytes, filename: str, mime: str, label: str) -> Path:
         """Save a copy in the exports folder and show a one-click link beside its button."""

@@ -35,18 +35,41 @@ class Export(People):
             where_person = " WHERE p.id = ?"
         q = self._conn.execute
         people = [
-            {"uid": u, "name": n, "archived": bool(a), "created_at": c}
-            for u, n, a, c in q(
-                f"SELECT p.uid, p.name, p.archived, p.created_at FROM people p{where_person} "
-                "ORDER BY p.id",
+            {
+                "uid": u,
+                "name": n,
+                "archived": bool(a),
+                "created_at": c,
+                "zone": z,
+                "zone_source": zs,
+            }
+            for u, n, a, c, z, zs in q(
+                "SELECT p.uid, p.name, p.archived, p.created_at, p.zone, p.zone_source "
+                f"FROM people p{where_person} ORDER BY p.id",
                 args,
             )
         ]
-        routines = [
-            {"uid": u, "person_uid": pu, "name": n, "routine": json.loads(j), "saved_at": s}
-            for u, pu, n, j, s in q(
-                "SELECT r.uid, p.uid, r.name, r.routine_json, r.saved_at FROM routines r "
-                f"JOIN people p ON p.id = r.person_id{where_person} ORDER BY r.id",
+        plans = [
+            {"uid": u, "person_uid": pu}
+            for u, pu in q(
+                "SELECT pl.uid, p.uid FROM plans pl "
+                f"JOIN people p ON p.id = pl.person_id{where_person} ORDER BY pl.id",
+                args,
+            )
+        ]
+        plan_events = [
+            {
+                "uid": u,
+                "plan_uid": pu,
+                "kind": k,
+                "routine": None if j is None else json.loads(j),
+                "on_day": d,
+                "at": a,
+            }
+            for u, pu, k, j, d, a in q(
+                "SELECT e.uid, pl.uid, e.kind, e.routine_json, e.on_day, e.at FROM plan_events e "
+                "JOIN plans pl ON pl.id = e.plan_id "
+                f"JOIN people p ON p.id = pl.person_id{where_person} ORDER BY e.id",
                 args,
             )
         ]
@@ -87,12 +110,21 @@ class Export(People):
                 args,
             )
         ]
+        pain_during = [
+            {"uid": u, "session_uid": su, "exercise_id": e, "pain_during": n, "at": a}
+            for u, su, e, n, a in q(
+                "SELECT pd.uid, s.uid, pd.exercise_id, pd.pain_during, pd.at FROM pain_during pd "
+                "JOIN sessions s ON s.id = pd.session_id "
+                f"JOIN people p ON p.id = s.person_id{where_person} ORDER BY pd.id",
+                args,
+            )
+        ]
         checkin_keys = list(_EXPORT_FIELDS["checkins"])
         checkins = [
             dict(zip(checkin_keys, row, strict=True))
             for row in q(
                 "SELECT c.uid, p.uid, c.at, c.discomfort, c.peg_pain, c.peg_enjoyment, "
-                "c.peg_activity, c.note, c.context, s.uid FROM checkins c "
+                "c.peg_activity, c.note, c.context, s.uid, c.morning FROM checkins c "
                 "JOIN people p ON p.id = c.person_id "
                 f"LEFT JOIN sessions s ON s.id = c.session_id{where_person} ORDER BY c.id",
                 args,
@@ -100,10 +132,12 @@ class Export(People):
         ]
         return {
             "people": people,
-            "routines": routines,
+            "plans": plans,
+            "plan_events": plan_events,
             "sessions": sessions,
             "steps": steps,
             "hurts": hurts,
+            "pain_during": pain_during,
             "checkins": checkins,
         }
 

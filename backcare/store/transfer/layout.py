@@ -5,31 +5,49 @@ from __future__ import annotations
 
 import json
 
+from ...userfiles import UserFileError, parse_json
+
 __all__ = [
     "CSV_MANIFEST_FORMAT",
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "MAX_IMPORT_BYTES",
     "MAX_UNZIPPED_BYTES",
+    "MAX_ZIP_BYTES",
     "neutralise_cell",
 ]
 
 EXPORT_FORMAT = "backcare.export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: plans with their history and each person's zone (1: routines)
+READABLE_VERSIONS = (1, 2)
 CSV_MANIFEST_FORMAT = "backcare.export.csv"
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+#: Largest JSON export read: the project's own export of a trainer's ~5,000 sessions fits.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+#: Largest zip export read, and most it may unpack to (its CSVs are about a third of the
+#: JSON's size); the peak memory of an import at these limits stays under 200 MB
+#: (benchmarks/hostile_files.py).
+MAX_ZIP_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 24 * 1024 * 1024
 
 # Each table's exported fields, the text fields among them (neutralised in CSV) and the
 # type of each for reading CSV back.
 _EXPORT_FIELDS: dict[str, dict[str, str]] = {
-    "people": {"uid": "text", "name": "text", "archived": "bool", "created_at": "text"},
-    "routines": {
+    "people": {
         "uid": "text",
-        "person_uid": "text",
         "name": "text",
+        "archived": "bool",
+        "created_at": "text",
+        "zone": "text",
+        "zone_source": "text",
+    },
+    "plans": {"uid": "text", "person_uid": "text"},
+    "plan_events": {
+        "uid": "text",
+        "plan_uid": "text",
+        "kind": "text",
         "routine": "json",
-        "saved_at": "text",
+        "on_day": "text",
+        "at": "text",
     },
     "sessions": {
         "uid": "text",
@@ -61,6 +79,13 @@ _EXPORT_FIELDS: dict[str, dict[str, str]] = {
         "hurt": "bool",
         "at": "text",
     },
+    "pain_during": {
+        "uid": "text",
+        "session_uid": "text",
+        "exercise_id": "text",
+        "pain_during": "int",
+        "at": "text",
+    },
     "checkins": {
         "uid": "text",
         "person_uid": "text",
@@ -72,9 +97,19 @@ _EXPORT_FIELDS: dict[str, dict[str, str]] = {
         "note": "text",
         "context": "text",
         "session_uid": "text",
+        "morning": "text",
     },
 }
 _TABLES = tuple(_EXPORT_FIELDS)
+
+# Version 1 kept one row a routine (rewritten on each save); read and turned into plans.
+_V1_ROUTINE_FIELDS = {
+    "uid": "text",
+    "person_uid": "text",
+    "name": "text",
+    "routine": "json",
+    "saved_at": "text",
+}
 
 
 def neutralise_cell(value: object) -> object:
@@ -108,6 +143,8 @@ def _from_csv_cell(text: str, kind: str) -> object:
         return _unneutralise(text) if text != "" else None
     if text == "":
         return None
+    if kind in ("int", "float") and len(text) > 40:
+        return text[:20] + "..."  # no number of ours is this long; the row is refused
     if kind == "int":
         try:
             return int(text)
@@ -123,7 +160,7 @@ def _from_csv_cell(text: str, kind: str) -> object:
             return text
     if kind == "bool":
         return {"1": True, "0": False, "true": True, "false": False}.get(text.lower(), text)
-    try:  # json
-        return json.loads(_unneutralise(text))
-    except ValueError:
+    try:  # json, with the reading layer's bounds on depth and numbers
+        return parse_json(_unneutralise(text), "cell")
+    except UserFileError:
         return text

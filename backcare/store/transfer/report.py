@@ -10,7 +10,7 @@ __all__ = ["ImportReport"]
 @dataclass
 class ImportReport:
     """What an import did: rows added, updated and skipped per table, rows rejected and why,
-    and routines whose name was already taken by a different routine (which copy was kept)."""
+    and plans joined to one of the same name already in the log."""
 
     filename: str = ""
     added: dict[str, int] = field(default_factory=dict)
@@ -20,6 +20,8 @@ class ImportReport:
     kept: dict[str, int] = field(default_factory=dict)  # the log's own copy was newer
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (which row, what was done)
     people_added: list[str] = field(default_factory=list)  # uids of people new to the log
+    # rows whose id is in the log with different content: the log's copy was kept
+    differing: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_added(self) -> int:
@@ -48,6 +50,8 @@ class ImportReport:
             text += f"; skipped {counts(self.skipped)} already in the log"
         if sum(self.kept.values()):
             text += f"; kept {counts(self.kept)} of the log's own, newer than the file's"
+        if sum(self.differing.values()):
+            text += f"; kept the log's copy of {counts(self.differing)} that the file holds changed"
         if self.rejected:
             n = len(self.rejected)
             text += f"; rejected {n} {'row' if n == 1 else 'rows'}"
@@ -56,16 +60,19 @@ class ImportReport:
         return text + "."
 
     def details(self) -> list[str]:
-        """One line per rejected row (which row and why), then one per routine conflict."""
+        """One line per rejected row (which row and why), then one per row kept with a
+        difference (a routine or a changed row, a check-in's missing session)."""
         return [f"{where}: {why}" for where, why in (*self.rejected, *self.conflicts)]
 
 
 _SINGULAR = {
     "people": ("person", "people"),
-    "routines": ("routine", "routines"),
+    "plans": ("plan", "plans"),
+    "plan_events": ("plan change", "plan changes"),
     "sessions": ("session", "sessions"),
     "steps": ("step", "steps"),
     "hurts": ("hurt flag", "hurt flags"),
+    "pain_during": ("pain-during score", "pain-during scores"),
     "checkins": ("check-in", "check-ins"),
 }
 

@@ -11,8 +11,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ...routine import ROUTINE_FORMAT
+from ...catalog import Catalog
+from ...plan_history import PlanEventKind
+from ...routine import ROUTINE_FORMAT, Routine, RoutineError, text_problem
 from ...timeline import StepKind
+from ...zones import ZoneError, check_zone
 from ..errors import InputError
 from ..fields import (
     PEG_ITEMS,
@@ -20,17 +23,22 @@ from ..fields import (
     SIDES,
     STEP_STATUSES,
     _context,
+    _morning,
     _name,
     _note,
     _peg,
     _score,
     _seconds,
 )
-from ..times import FUTURE_TOLERANCE, _iso, _now
+from ..people import ZONE_SOURCES
+from ..times import FUTURE_TOLERANCE, _iso, _now, _when
+
+PLAN_EVENT_KINDS = tuple(k.value for k in PlanEventKind)
 
 __all__ = ["VALIDATORS"]
 
 _UID = re.compile(r"^[0-9a-f]{32}$")
+MAX_ID_TEXT = 100  # an exercise or group id (the catalog allows 40 characters)
 
 
 def _uid(raw: Mapping[str, Any], key: str = "uid", *, optional: bool = False) -> str | None:
@@ -48,6 +56,11 @@ def _text_field(raw: Mapping[str, Any], key: str, *, optional: bool = False) -> 
         return None
     if not isinstance(value, str):
         raise InputError(f"{key} must be text")
+    if len(value) > MAX_ID_TEXT:
+        raise InputError(f"{key} is longer than {MAX_ID_TEXT} characters")
+    problem = text_problem(value)
+    if problem:
+        raise InputError(f"{key} {problem}")
     return value
 
 
@@ -60,14 +73,12 @@ def _time_field(
     if not isinstance(value, str):
         raise InputError(f"{key} must be a date and time")
     try:
-        at = dt.datetime.fromisoformat(value)
+        at = dt.datetime.fromisoformat(value[:64])
     except ValueError:
-        raise InputError(f"{key} {value!r} is not a date and time") from None
+        raise InputError(f"{key} {value[:64]!r} is not a date and time") from None
     if at.tzinfo is None:
         raise InputError(f"{key} {value!r} has no time zone")
-    if not future_ok and at > _now() + FUTURE_TOLERANCE:
-        raise InputError(f"{key} {value} is more than a day in the future")
-    return _iso(at)
+    return _iso(_when(at, f"time in {key}", future_ok=future_ok))  # the rule used when typing
 
 
 def _choice_field(raw: Mapping[str, Any], key: str, choices: Sequence[str | None]) -> Any:
@@ -108,29 +119,85 @@ def _routine_json(raw: Mapping[str, Any]) -> str:
     routine = raw.get("routine")
     if not isinstance(routine, dict) or routine.get("format") != ROUTINE_FORMAT:
         raise InputError("routine is not a backcare routine")
+    items = routine.get("items")
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("exercise"), str) for item in items
+    ):
+        raise InputError("routine: 'items' must be a list of exercises")
     return json.dumps(routine, sort_keys=True)
 
 
-def _valid_person(raw: dict[str, Any]) -> dict[str, Any]:
+def _readable_routine(raw: Mapping[str, Any], catalog: Catalog) -> str:
+    """A saved routine's JSON, refused unless the planner and the timer can read it (the
+    rule the routine files follow: :meth:`backcare.routine.Routine.from_dict`)."""
+    text = _routine_json(raw)
+    try:
+        Routine.from_dict(raw["routine"], catalog)
+    except RoutineError as exc:
+        raise InputError(f"routine cannot be used: {exc}") from None
+    return text
+
+
+def _valid_person(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     return {
         "uid": _uid(raw),
         "name": _name(raw.get("name"), "name"),
         "archived": _bool_field(raw, "archived"),
         "created_at": _time_field(raw, "created_at"),
+        **_zone_fields(raw),
     }
 
 
-def _valid_routine(raw: dict[str, Any]) -> dict[str, Any]:
+def _zone_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    zone = raw.get("zone")
+    if zone is None:
+        return {"zone": None, "zone_source": None}
+    try:
+        name = check_zone(zone)
+    except ZoneError as exc:
+        raise InputError(f"zone: {exc}") from None
+    source = raw.get("zone_source") or "person"
+    if source not in ZONE_SOURCES:
+        raise InputError(f"zone_source {source!r} is not one of {', '.join(ZONE_SOURCES)}")
+    return {"zone": name, "zone_source": source}
+
+
+def _day_field(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a date (YYYY-MM-DD)")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{key} {value!r} is not a date (YYYY-MM-DD)") from None
+    if day > (_now() + FUTURE_TOLERANCE).date() + dt.timedelta(days=366):
+        raise InputError(f"{key} {value} is more than a year ahead")
+    return day.isoformat()
+
+
+def _valid_plan(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    return {"uid": _uid(raw), "person_uid": _uid(raw, "person_uid")}
+
+
+def _valid_plan_event(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    kind = _choice_field(raw, "kind", PLAN_EVENT_KINDS)
+    if kind == "save":
+        routine_json = _readable_routine(raw, catalog)
+    elif raw.get("routine") is not None:
+        raise InputError(f"a {kind} carries no routine")
+    else:
+        routine_json = None
     return {
         "uid": _uid(raw),
-        "person_uid": _uid(raw, "person_uid"),
-        "name": _name(raw.get("name"), "routine name"),
-        "routine_json": _routine_json(raw),
-        "saved_at": _time_field(raw, "saved_at"),
+        "plan_uid": _uid(raw, "plan_uid"),
+        "kind": kind,
+        "routine_json": routine_json,
+        "on_day": _day_field(raw, "on_day"),
+        "at": _time_field(raw, "at"),
     }
 
 
-def _valid_session(raw: dict[str, Any]) -> dict[str, Any]:
+def _valid_session(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     return {
         "uid": _uid(raw),
         "person_uid": _uid(raw, "person_uid"),
@@ -142,7 +209,7 @@ def _valid_session(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _valid_step(raw: dict[str, Any]) -> dict[str, Any]:
+def _valid_step(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     step_index = _optional_int(raw, "step_index", 0, 100_000)
     if step_index is None:
         raise InputError("step_index is missing")
@@ -162,7 +229,7 @@ def _valid_step(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _valid_hurt(raw: dict[str, Any]) -> dict[str, Any]:
+def _valid_hurt(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     exercise = _text_field(raw, "exercise_id")
     if not exercise:
         raise InputError("exercise_id is empty")
@@ -175,7 +242,20 @@ def _valid_hurt(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _valid_checkin(raw: dict[str, Any]) -> dict[str, Any]:
+def _valid_pain_during(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    exercise = _text_field(raw, "exercise_id")
+    if not exercise:
+        raise InputError("exercise_id is empty")
+    return {
+        "uid": _uid(raw),
+        "session_uid": _uid(raw, "session_uid"),
+        "exercise_id": exercise,
+        "pain_during": _score(raw.get("pain_during"), "pain during the exercise"),
+        "at": _time_field(raw, "at"),
+    }
+
+
+def _valid_checkin(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     peg_values = [raw.get(k) for k in PEG_ITEMS]
     peg = None if all(v is None for v in peg_values) else _peg(peg_values)
     row = {
@@ -186,17 +266,20 @@ def _valid_checkin(raw: dict[str, Any]) -> dict[str, Any]:
         "note": _note(raw.get("note") or ""),
         "context": _context(raw.get("context", "daily")),
         "session_uid": _uid(raw, "session_uid", optional=True),
+        "morning": _morning(raw.get("morning")),
     }
     row.update(zip(PEG_ITEMS, peg or (None, None, None), strict=True))
     return row
 
 
 #: The validator of each exported table's rows.
-VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+VALIDATORS: dict[str, Callable[[dict[str, Any], Catalog], dict[str, Any]]] = {
     "people": _valid_person,
-    "routines": _valid_routine,
+    "plans": _valid_plan,
+    "plan_events": _valid_plan_event,
     "sessions": _valid_session,
     "steps": _valid_step,
     "hurts": _valid_hurt,
+    "pain_during": _valid_pain_during,
     "checkins": _valid_checkin,
 }

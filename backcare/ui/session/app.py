@@ -36,6 +36,7 @@ from ...catalog import Catalog
 from ...cues import CueSettings
 from ...presence import Presence
 from ...routine import Routine
+from ...safety import red_flags_sentence
 from ...timeline import Step, StepKind
 from ...timer import EventKind, SessionRecorder, SessionTimer, Snapshot, TimerEvent, TimerState
 from ..common import Messages, esc, open_catalog, open_store
@@ -154,6 +155,8 @@ class SessionApp(widgets.VBox):
         header = widgets.HTML(
             "<b>Guided session.</b> Choose a routine and press Start. Stop at once if an "
             "exercise causes sharp pain or pain that keeps getting worse."
+            # the red flags, before a session starts (one wording: backcare.safety)
+            f'<p class="backcare-session-red-flags"><small>{red_flags_sentence()}</small></p>'
         )
         controls = widgets.HBox(
             [

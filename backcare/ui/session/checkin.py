@@ -130,7 +130,7 @@ class AfterPanel(widgets.VBox):
         question = widgets.HTML("Did any exercise hurt? (optional)")
         self.hurt_box.children = [question, *checks.values()]
         self.show_score(last_score or 0, scored=last_score is not None)
-        self.layout.display = None
+        self.layout.display = ""
 
     def hide(self) -> None:
         self.layout.display = "none"
@@ -153,7 +153,7 @@ class AfterPanel(widgets.VBox):
         self.scored = scored
         self.save.disabled = not scored
         for part in (self.unset, self.no_pain):
-            part.layout.display = "none" if scored else None
+            part.layout.display = "none" if scored else ""
 
     def hurt_answers(self) -> dict[str, bool]:
         return {exercise_id: bool(box.value) for exercise_id, box in self.hurt_checks.items()}

@@ -51,7 +51,7 @@ class PartialOffer(widgets.VBox):
             f"({offer.done_work} of {offer.planned_work} exercise steps done). "
             "Resume it where it stopped, or end it and keep what was done."
         )
-        self.layout.display = None
+        self.layout.display = ""
 
     def hide(self) -> None:
         self.offer = None
