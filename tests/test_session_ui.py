@@ -547,6 +547,11 @@ def beat(app: SessionApp, view: str = "tab-1", visible: bool = True) -> list[dic
 def test_a_heartbeat_is_answered_with_the_kernel_clock(app: SessionApp, clock: FakeClock) -> None:
     (reply,) = beat(app)
     assert reply == {"type": "clock", "t": 12.5, "k": clock.now}
+    replies: list[dict] = []
+    app.front.send = replies.append
+    app.front._receive(app.front, {"type": "beat", "view": "tab-1", "t": 13, "sync": False}, [])
+    assert replies == []  # a plain heartbeat is not answered: nothing goes out each second
+    assert app.presence.alive() == ["tab-1"]
 
 
 def test_when_the_tab_closes_the_session_pauses_and_is_offered_again(

@@ -365,6 +365,19 @@ def test_lab_a_refused_wake_lock_is_said_plainly(lab_with_stubs: LabDriver) -> N
     app.locator("button.backcare-start").click()
     notice = app.locator(".bc-notice")
     notice.filter(has_text="did not keep the screen on").wait_for(timeout=10_000)
+    # Full screen shows the whole session app (countdown and buttons), larger.
+    ring = app.locator(".bc-ring")
+    before = ring.bounding_box()["height"]
+    app.locator(".bc-full").click()
+    page.wait_for_function(
+        "() => document.fullscreenElement && "
+        "document.fullscreenElement.classList.contains('backcare-session')"
+    )
+    page.wait_for_function(
+        "([el, h]) => el.getBoundingClientRect().height > h", arg=[ring.element_handle(), before]
+    )
+    assert app.locator("button.backcare-stop").is_visible()
+    page.keyboard.press("Escape")  # the browser leaves full screen (the session goes on)
     app.locator("button.backcare-stop").click()
 
 

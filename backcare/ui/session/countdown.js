@@ -102,9 +102,16 @@ function render({ model, el }) {
   const send = (message) => {
     try { model.send(message); } catch (error) { /* the kernel is gone */ }
   };
-  const beat = () => send({
-    type: "beat", view: viewId, t: bcNow(), visible: document.visibilityState === "visible",
-  });
+  // A heartbeat a second; the kernel answers with its clock only when asked: often at first,
+  // then every half minute (the clocks drift apart slowly), so it sends nothing per second.
+  let lastSync = -Infinity;
+  const beat = () => {
+    const now = bcNow();
+    const sync = clock.samples.length < 8 || now - lastSync > 30;
+    if (sync) lastSync = now;
+    send({ type: "beat", view: viewId, t: now, sync,
+      visible: document.visibilityState === "visible" });
+  };
   const notes = { wake: "", voice: "" };
   const showNotes = () => {
     const text = [notes.wake, notes.voice].filter(Boolean).join(" ");
@@ -225,9 +232,9 @@ function render({ model, el }) {
       showStep(step, run);
       if (changed && shown.state === "running") flash();
     }
-    const finished = run.state === "finished" || at.done;
+    const finished = run.state === "finished" || Boolean(at.done);
     let fraction;
-    number.classList.toggle("bc-word", finished && Boolean(run.stopped));
+    number.classList.toggle("bc-word", Boolean(finished && run.stopped));
     if (finished) {
       number.textContent = run.stopped ? "Stopped" : "✓";
       label.textContent = run.stopped ? "" : "finished";

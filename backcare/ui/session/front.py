@@ -9,11 +9,11 @@
 * ``settings``: the person's voice, beeps, volume, rep counting and wake-lock choices;
 * ``sounds``: the tones (:mod:`backcare.sound`) as data URLs, sent once.
 
-From the browser come heartbeats (``beat``, answered at once with the kernel's clock so the
-page can place the kernel's end times on its own clock), goodbyes (``gone``), keys (``key``)
-and the wake lock's fate (``wake``). Each goes to a callback the app sets; nothing is decided
-here. The JavaScript lives beside this file (``cues.js``, ``countdown.js``, ``focus.css``) and
-ships in the wheel.
+From the browser come heartbeats (``beat``; those marked ``sync`` are answered at once with
+the kernel's clock so the page can place the kernel's end times on its own clock), goodbyes
+(``gone``), keys (``key``) and the wake lock's fate (``wake``). Each goes to a callback the app
+sets; nothing is decided here. The JavaScript lives beside this file (``cues.js``,
+``countdown.js``, ``focus.css``) and ships in the wheel.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ class FocusView(anywidget.AnyWidget):
             return
         kind = content.get("type")
         if kind == "beat":
-            # Answer first: the page measures the round trip to set its clock.
-            self.send({"type": "clock", "t": content.get("t"), "k": self.clock()})
+            # Answer first when asked: the page measures the round trip to set its clock.
+            if content.get("sync", True):
+                self.send({"type": "clock", "t": content.get("t"), "k": self.clock()})
             if self.on_beat is not None:
                 self.on_beat(str(content.get("view", "")), bool(content.get("visible", True)))
         elif kind == "gone" and self.on_gone is not None:
