@@ -14,10 +14,8 @@ Parts:
 * :class:`SessionApp` (this module) joins them: person, routine, the focus view, the buttons,
   the pain-during question after each exercise, the after-session check-in and the settings.
 
-Re-running the notebook cell that builds the app must not leave the old session running
-unseen. JupyterLab and Notebook 7 send the cell's id with every execution request; a new app
-closes the one built earlier by the same cell (found on the kernel's IPython shell, not in a
-module global). Apps from other cells are left alone.
+Re-running the notebook cell that builds the app closes the app that cell built before
+(:mod:`.registry`).
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import asyncio
 import logging
 import time
 import traceback
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,35 +40,20 @@ from ..common import Messages, esc, open_catalog, open_store
 from ..people import PersonPicker
 from .checkin import AfterPanel, PainDuringPanel
 from .choices import Choice, routine_choices
-from .display import FigureSource, ending, focus_plan
+from .display import FigureSource, ending, focus_plan, format_clock, minutes_text
 from .driver import TimerDriver
 from .front import FocusView
 from .partial import PartialOffer
+from .registry import claim_cell, live_session_ids, walk
 from .settings_row import SettingsRow
 
 __all__ = ["LOST_GRACE", "SessionApp", "format_clock"]
 
 log = logging.getLogger(__name__)
 
-_REGISTRY_ATTR = "_backcare_session_apps"
 #: Seconds a lost view is given before the session pauses: a busy kernel may still hold its
 #: heartbeats in the queue. The pause itself is dated back to the last heartbeat.
 LOST_GRACE = 1.5
-
-
-def format_clock(seconds: int) -> str:
-    """``75`` -> ``1:15``; under a minute just the seconds."""
-    seconds = max(0, int(seconds))
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes}:{rest:02d}" if minutes else str(rest)
-
-
-def _minutes(seconds: float) -> str:
-    """``126`` -> ``2 min 6 s``; ``45`` -> ``45 s``; from ten minutes on, whole minutes."""
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes == 0:
-        return f"{rest} s"
-    return f"{minutes} min {rest} s" if rest and minutes < 10 else f"{round(seconds / 60)} min"
 
 
 class SessionApp(widgets.VBox):
@@ -112,7 +94,7 @@ class SessionApp(widgets.VBox):
         self._refresh_routines()
         super().__init__(self._layout())
         self.add_class("backcare-session")
-        self._claim_cell()
+        claim_cell(self)
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -225,7 +207,7 @@ class SessionApp(widgets.VBox):
         groups = ", ".join(self.catalog.group(g).name for g in routine.groups(self.catalog))
         self.routine_info.value = (
             f"<b>{esc(routine.name)}</b>: {len(routine.items)} exercises ({esc(groups)}), "
-            f"about {_minutes(sum(s.seconds for s in steps))}."
+            f"about {minutes_text(sum(s.seconds for s in steps))}."
         )
         if self.timer is None or self.timer.state is TimerState.FINISHED:
             self.routine = routine
@@ -367,7 +349,7 @@ class SessionApp(widgets.VBox):
 
     # -- an unfinished session (its page was closed, or its kernel stopped) -------------------
     def _offer_partial(self) -> None:
-        live = self._live_session_ids()
+        live = live_session_ids(self)
         self.partial.find(self.store, self.person_id, self.catalog, exclude=live)
 
     def resume_partial(self) -> None:
@@ -396,23 +378,6 @@ class SessionApp(widgets.VBox):
         self.store.finish_session(offer.session_id, status="stopped")
         self.partial.hide()
         self.messages.success("Ended. The steps done in that session stay in your log.")
-
-    def _live_session_ids(self) -> set[int]:
-        """Sessions this kernel's apps are following now (not to be offered as unfinished)."""
-        apps = [self]
-        registry = _shell_registry()
-        if registry is not None:
-            apps += [a for a in (ref() for ref in registry.values()) if a is not None]
-        live = set()
-        for app in apps:
-            timer, recorder = getattr(app, "timer", None), getattr(app, "recorder", None)
-            if timer is None or recorder is None or recorder.session_id is None:
-                continue
-            if timer.state is TimerState.RUNNING or (
-                timer.state is TimerState.PAUSED and not app.paused_for_no_view
-            ):
-                live.add(recorder.session_id)
-        return live
 
     # -- the views following ------------------------------------------------------------------
     def _on_beat(self, view: str, visible: bool) -> None:
@@ -461,7 +426,7 @@ class SessionApp(widgets.VBox):
                 timer.stop()
             except Exception:
                 log.error("stopping the session on close failed\n%s", traceback.format_exc())
-        for child in _walk(self):
+        for child in walk(self):
             if child is not self:
                 child.close()
         super().close()
@@ -632,42 +597,3 @@ class SessionApp(widgets.VBox):
         note = f" Noted as hurting: {hurt} exercise(s)." if hurt else ""
         self.messages.success(f"Saved: discomfort {score}/10 after the session.{note}")
         self.after.hide()
-
-    # -- one app per cell ------------------------------------------------------------------
-    def _claim_cell(self) -> None:
-        """Close the app this notebook cell built before (see the module's docstring)."""
-        registry = _shell_registry()
-        if registry is None:
-            return
-        from IPython import get_ipython
-
-        try:
-            parent = get_ipython().kernel.get_parent()
-        except Exception:
-            parent = {}
-        cell_id = (parent or {}).get("metadata", {}).get("cellId")
-        previous = registry.get(cell_id)
-        old = previous() if previous is not None else None
-        if old is not None and old is not self:
-            old.close()
-        registry[cell_id] = weakref.ref(self)
-
-
-def _shell_registry() -> dict[Any, weakref.ref[SessionApp]] | None:
-    """The kernel's record of session apps by cell (``None`` outside a kernel)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return None
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return None
-    return shell.__dict__.setdefault(_REGISTRY_ATTR, {})
-
-
-def _walk(widget: widgets.Widget) -> list[widgets.Widget]:
-    """``widget`` and every widget inside it."""
-    found = [widget]
-    for child in getattr(widget, "children", ()):
-        found.extend(_walk(child))
-    return found

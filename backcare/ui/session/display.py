@@ -14,7 +14,14 @@ from typing import Any
 from ...cues import cue_plan
 from ...timeline import Step, StepKind
 
-__all__ = ["FigureSource", "ending", "focus_plan", "step_where"]
+__all__ = [
+    "FigureSource",
+    "ending",
+    "focus_plan",
+    "format_clock",
+    "minutes_text",
+    "step_where",
+]
 
 #: ``figure(step) -> (svg, mirrored)``: the exercise's picture for a step, if there is one.
 FigureSource = Callable[[Step], tuple[str, bool]]
@@ -27,6 +34,21 @@ _LABELS = {
     StepKind.REST: "rest",
     StepKind.DONE: "",
 }
+
+
+def format_clock(seconds: int) -> str:
+    """``75`` -> ``1:15``; under a minute just the seconds."""
+    seconds = max(0, int(seconds))
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}:{rest:02d}" if minutes else str(rest)
+
+
+def minutes_text(seconds: float) -> str:
+    """``126`` -> ``2 min 6 s``; ``45`` -> ``45 s``; from ten minutes on, whole minutes."""
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes == 0:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest and minutes < 10 else f"{round(seconds / 60)} min"
 
 
 def step_where(step: Step) -> str:
