@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from backcare import paths
 from backcare.catalog import Catalog
 from backcare.cues import CueSettings
 from backcare.prescription import Kind, Prescription
@@ -423,7 +424,11 @@ def test_driver_error_is_shown_in_the_view(store: Store, catalog: Catalog) -> No
 
     app = asyncio.run(main())
     assert app.messages.kind == "error"
-    assert "the clock fell off the wall" in app.messages.text
+    # a sentence for the person, naming the log file that keeps Python's details
+    assert "timer stopped" in app.messages.text and "RuntimeError" not in app.messages.text
+    log_file = paths.error_log_path()
+    assert str(log_file) in app.messages.text
+    assert "the clock fell off the wall" in log_file.read_text(encoding="utf-8")
 
 
 def test_driver_is_cancelled_when_the_app_closes(store: Store, catalog: Catalog) -> None:

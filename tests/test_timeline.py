@@ -38,7 +38,7 @@ def test_rest_between_exercises_announces_the_next_one(catalog) -> None:
     steps = evening_session(catalog).steps(catalog)
     rests = [s for s in steps if s.kind is StepKind.REST and s.exercise_id is None]
     assert len(rests) == 8
-    assert "Calf stretch" in rests[0].detail
+    assert "Static calf stretch" in rests[0].detail
 
 
 def test_reps_carry_count_tempo_and_hold(catalog) -> None:

@@ -61,7 +61,11 @@ class FollowingNow(widgets.VBox):
         )
         self.mode.add_class("backcare-save-mode")
         self.undo_button = widgets.Button(
-            description="Undo last change", icon="undo", disabled=True
+            description="Undo last change",
+            icon="undo",
+            disabled=True,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Take back the latest save, retirement or resumption",
         )
         self.undo_button.add_class("backcare-plan-undo")
         self.undo_button.on_click(messages.guard(lambda _: self.undo()))
@@ -141,7 +145,7 @@ class FollowingNow(widgets.VBox):
             rows.extend(self._row(p) for p in retired)
         self.rows.children = rows
         options = [(f"Replace “{p.name}”", p.plan_uid) for p in following]
-        options.append(("Add it alongside", ALONGSIDE))
+        options.append(("Add it alongside" if following else "Follow it", ALONGSIDE))
         self.mode.options = options
         default = suggest_replacement(routine, following) if routine is not None else None
         self.mode.value = default or ALONGSIDE

@@ -567,7 +567,12 @@ class CheckInApp(widgets.VBox):
         if at is None:
             raise InputError("please give a date and a time (or press Now)")
         # timezone-aware: the instant the user chose, kept with the person's own offset
-        return at.astimezone(self.zone.tz())
+        try:
+            return at.astimezone(self.zone.tz())
+        except (OverflowError, ValueError):  # at the ends of the calendar
+            raise InputError(
+                f"the date {at:%Y-%m-%d} cannot be used; please check the year"
+            ) from None
 
     def _form_fields(self) -> dict[str, Any]:
         peg = (

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
+from ..figures import Figures
 from ..planner import PlannerModel, format_duration
 from ..prescription import ALLOWED, Kind, limits_text
 from ..progression.advice import Advisor
@@ -21,6 +22,7 @@ from ..zones import today_in
 from .common import Messages, esc, open_catalog, open_store
 from .following import FollowingNow
 from .people import PersonPicker
+from .pictures import ExercisePicture, open_figures
 from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
 from .zone import ZoneControl
@@ -37,9 +39,16 @@ _SIDES_TEXT = {
 class ExerciseRow(widgets.HBox):
     """One exercise: on/off, sets, hold or reps (and the hold within a rep), a hint."""
 
-    def __init__(self, model: PlannerModel, exercise: Exercise, messages: Messages) -> None:
+    def __init__(
+        self,
+        model: PlannerModel,
+        exercise: Exercise,
+        messages: Messages,
+        figures: Figures | None = None,
+    ) -> None:
         self.model, self.exercise = model, exercise
         p = model.prescriptions[exercise.id]
+        self.picture = ExercisePicture(exercise, figures or open_figures(messages))
         self.enabled = widgets.Checkbox(
             value=model.enabled.get(exercise.id, True),
             description=exercise.name,
@@ -76,6 +85,7 @@ class ExerciseRow(widgets.HBox):
         self.enabled.observe(messages.guard(self._on_enabled), names="value")
         super().__init__(
             [
+                self.picture,
                 self.enabled,
                 *self.fields.values(),
                 widgets.HTML(f"<i>{esc(_SIDES_TEXT[exercise.sides.value])}</i>"),
@@ -83,6 +93,7 @@ class ExerciseRow(widgets.HBox):
             ]
         )
         self.add_class("backcare-exercise-row")
+        self.layout.align_items = "center"
         self.refresh()
 
     def _on_enabled(self, change: dict[str, Any]) -> None:
@@ -100,6 +111,7 @@ class ExerciseRow(widgets.HBox):
         self.enabled.value = self.model.enabled.get(self.exercise.id, True)
         for field, box in self.fields.items():
             box.value = getattr(p, field)
+        self.picture.show(self.model.timing.rep_seconds, p.rep_hold_seconds)
         notes = p.outside_recommended()
         self.hint.value = (
             f'<span class="backcare-hint" style="color:#8a5a00">beyond the usual '
@@ -147,7 +159,10 @@ class PlannerApp(widgets.VBox):
         why = "".join(f"<li><b>{esc(g.name)}</b>: {esc(g.why)}</li>" for g in catalog.groups)
 
         # -- exercises -------------------------------------------------------------------
-        self.rows = {e.id: ExerciseRow(self.model, e, self.messages) for e in catalog.exercises}
+        figures = open_figures(self.messages)
+        self.rows = {
+            e.id: ExerciseRow(self.model, e, self.messages, figures) for e in catalog.exercises
+        }
 
         # -- schedule --------------------------------------------------------------------
         s = self.model.schedule
@@ -255,7 +270,7 @@ class PlannerApp(widgets.VBox):
 
         self.model.observe(
             self._on_model,
-            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name"],
+            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name", "timing"],
         )
         super().__init__(
             [
@@ -377,7 +392,7 @@ class PlannerApp(widgets.VBox):
         self.messages.info("Back to all four groups with the usual prescriptions.")
 
     def _on_model(self, change: dict[str, Any]) -> None:
-        if change["name"] in ("groups", "prescriptions", "enabled"):
+        if change["name"] in ("groups", "prescriptions", "enabled", "timing"):
             for row in self.rows.values():
                 row.refresh()
         if change["name"] == "schedule":

@@ -36,7 +36,7 @@ from ...routine import Routine
 from ...safety import red_flags_sentence
 from ...timeline import Step, StepKind
 from ...timer import EventKind, SessionRecorder, SessionTimer, Snapshot, TimerEvent, TimerState
-from ..common import Messages, esc, open_catalog, open_store
+from ..common import Messages, esc, open_catalog, open_store, report_unexpected
 from ..people import PersonPicker
 from .checkin import AfterPanel, PainDuringPanel
 from .choices import Choice, routine_choices
@@ -567,8 +567,8 @@ class SessionApp(widgets.VBox):
 
     def _on_driver_error(self, exc: BaseException) -> None:
         self.messages.error(
-            f"The timer stopped because of an unexpected error ({type(exc).__name__}: {exc}). "
-            "What was completed is kept; press Start to begin again."
+            f"The timer stopped. {report_unexpected(exc, 'running the timer')} What was "
+            "completed is kept; press Start to begin again."
         )
 
     # -- after the session --------------------------------------------------------------------

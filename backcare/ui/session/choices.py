@@ -7,6 +7,7 @@ from typing import Any
 
 from ...catalog import Catalog
 from ...routine import Routine, RoutineError, list_saved_routines, load_routine, templates
+from ..common import is_expected, readable, report_unexpected
 
 __all__ = ["Choice", "routine_choices"]
 
@@ -29,7 +30,10 @@ def routine_choices(
             for saved in store.routines(person_id, catalog):
                 choices.append(Choice(f"{saved.name} (saved)", saved.routine, "saved"))
         except Exception as exc:
-            problems.append(f"Could not read the saved routines: {exc}")
+            reason = (
+                readable(exc) if is_expected(exc) else report_unexpected(exc, "listing routines")
+            )
+            problems.append(f"Could not read the saved routines: {reason}")
     names = {c.routine.name for c in choices}
     for path in list_saved_routines():
         try:
