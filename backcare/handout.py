@@ -18,8 +18,9 @@ import html
 import math
 
 from . import paths
-from .catalog import Catalog
-from .prescription import Sides
+from .catalog import Catalog, Exercise
+from .figures import FigureError, Figures, exercise_svg, load_figures
+from .prescription import Kind, Sides
 from .routine import Routine
 from .safety import red_flags_sentence
 
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 LOG_DAYS = 14
+_LOG_TABLES = 3  # side by side, so the log takes a strip of the page, not a page
 
 SAFETY_NOTE = (
     "This plan is general fitness guidance, not a treatment, and it does not diagnose "
@@ -52,40 +54,59 @@ _CSS = """
 @page { margin: 15mm; }
 * { box-sizing: border-box; }
 html { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; }
-body { margin: 0 auto; padding: 12px; max-width: 180mm; font-size: 11pt; line-height: 1.35; }
-h1 { font-size: 18pt; margin: 0 0 2mm 0; overflow-wrap: anywhere; }
-h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #999; }
-h3 { font-size: 12pt; margin: 0 0 1mm 0; overflow-wrap: anywhere; }
+body { margin: 0 auto; padding: 12px; max-width: 180mm; font-size: 9.5pt; line-height: 1.3; }
+h1 { font-size: 14pt; margin: 0 0 0.5mm 0; overflow-wrap: anywhere; }
+h2 { font-size: 11pt; margin: 2mm 0 1mm 0; border-bottom: 1px solid #999; }
+h3 { font-size: 10.5pt; margin: 0 0 0.5mm 0; overflow-wrap: anywhere; }
 p, li, td, th { overflow-wrap: anywhere; }
-.backcare-handout-person { font-size: 12pt; margin: 0 0 2mm 0; }
+.backcare-handout-person { font-size: 10.5pt; margin: 0 0 0.5mm 0; }
 .backcare-handout-facts { margin: 0; padding: 0; list-style: none; }
-.backcare-handout-facts li { margin: 0.5mm 0; }
+.backcare-handout-facts li { display: inline; }
+.backcare-handout-facts > li + li::before { content: " · "; }
+.backcare-handout-equipment { display: inline; margin: 0; padding: 0; list-style: none; }
+.backcare-handout-equipment li { display: inline; }
+.backcare-handout-equipment li + li::before { content: "; "; }
 .backcare-handout-card {
-  border: 1px solid #bbb; border-radius: 2mm; padding: 3mm 4mm; margin: 0 0 3mm 0;
+  display: flex; gap: 3mm; align-items: flex-start;
+  border: 1px solid #bbb; border-radius: 2mm; padding: 0.7mm 2.5mm; margin: 0 0 1mm 0;
   break-inside: avoid; page-break-inside: avoid;
 }
-.backcare-handout-card .meta { margin: 0 0 1.5mm 0; color: #333; }
-.backcare-handout-card ol { margin: 1mm 0 0 0; padding-left: 6mm; }
+.backcare-handout-pictures { display: flex; gap: 1mm; flex: none; }
+.backcare-handout-pictures figure { margin: 0; text-align: center; font-size: 7.5pt; color: #444; }
+.backcare-handout-pictures svg { display: block; width: 25mm; height: 18.75mm; }
+.backcare-handout-text { flex: 1; min-width: 0; }
+.backcare-handout-card .meta { margin: 0 0 0.3mm 0; color: #333; font-size: 8pt; line-height: 1.2; }
+.backcare-handout-card ol { margin: 0; padding-left: 5mm; font-size: 8pt; line-height: 1.15; }
 .backcare-handout-safety {
-  border-left: 4px solid #c62828; background: #fdecea; padding: 2mm 4mm; margin: 4mm 0;
-  break-inside: avoid; page-break-inside: avoid;
+  border-left: 4px solid #c62828; background: #fdecea; padding: 0.8mm 2.5mm; margin: 1.5mm 0;
+  font-size: 7.5pt; line-height: 1.15; break-inside: avoid; page-break-inside: avoid;
 }
-.backcare-handout-log { break-before: page; page-break-before: always; }
+.backcare-handout-safety p { margin: 0; }
+.backcare-handout-safety p + p { margin-top: 0.5mm; }
+.backcare-handout-log { break-inside: avoid; page-break-inside: avoid; }
+.backcare-handout-log p { margin: 0 0 0.8mm 0; font-size: 8.5pt; }
+.backcare-handout-log-tables { display: flex; gap: 3mm; align-items: flex-start; }
 .backcare-handout-log table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .backcare-handout-log th, .backcare-handout-log td {
-  border: 1px solid #777; padding: 0 2mm; height: 11mm; text-align: left; vertical-align: middle;
+  border: 1px solid #777; padding: 0 1.5mm; height: 5.6mm; text-align: left;
+  vertical-align: middle; font-size: 8.5pt;
 }
-.backcare-handout-log th { height: auto; padding: 1.5mm 2mm; background: #eee; }
+.backcare-handout-log th {
+  height: auto; padding: 0.5mm 1mm; background: #eee; font-size: 7pt; line-height: 1.1;
+  white-space: nowrap;
+}
 .backcare-handout-log tr { break-inside: avoid; page-break-inside: avoid; }
-.backcare-handout-log col.day { width: 10%; }
-.backcare-handout-log col.date { width: 22%; }
-.backcare-handout-log col.done { width: 14%; }
-.backcare-handout-log col.discomfort { width: 20%; }
-.backcare-handout-footer { margin-top: 4mm; font-size: 9pt; color: #555; }
+.backcare-handout-log col.day { width: 13%; }
+.backcare-handout-log col.date { width: 25%; }
+.backcare-handout-log col.done { width: 15%; }
+.backcare-handout-log col.discomfort { width: 47%; }
+.backcare-handout-log td { white-space: nowrap; }
+.backcare-handout-footer { margin-top: 1mm; font-size: 8pt; color: #555; }
 @media print {
   body { padding: 0; max-width: none; }
   .backcare-handout-safety { background: none; }
   .backcare-handout-log th { background: none; }
+  svg { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 """
 
@@ -111,8 +132,13 @@ def render_handout(
     person_name: str | None = None,
     *,
     prepared_on: dt.date | None = None,
+    figures: Figures | None = None,
 ) -> str:
-    """The complete printable HTML page for ``routine`` (and ``person_name`` if given)."""
+    """The complete printable HTML page for ``routine`` (and ``person_name`` if given).
+
+    Each exercise shows its start and end (or held) pictures from ``figures`` (by default
+    the bundled drawings and the trainer's own).
+    """
     prepared_on = prepared_on or dt.date.today()
     person = (person_name or "").strip()
     total = minutes_text(routine.duration_seconds(catalog))
@@ -134,29 +160,33 @@ def render_handout(
     ]
     if person:
         parts.append(f'<p class="backcare-handout-person">For: <strong>{_e(person)}</strong></p>')
+    count = len(routine.items)
+    needs = ", ".join(equipment) if equipment else "nothing but a little floor space"
     parts += [
         '<ul class="backcare-handout-facts">',
         f'<li class="backcare-handout-total">Total time: <strong>{_e(total)}</strong> '
-        f"({len(routine.items)} exercise{'s' if len(routine.items) != 1 else ''}, "
+        f"({count} exercise{'s' if count != 1 else ''}, "
         "rests and side changes included)</li>",
         f"<li>When: {_e(routine.schedule.describe())}</li>",
         f"<li>Groups: {_e(groups)}</li>",
         f"<li>Prepared on {prepared_on:%d %B %Y}</li>",
-        "</ul>",
-        '<h2>What you need</h2><ul class="backcare-handout-equipment">',
-    ]
-    if equipment:
-        parts += [f"<li>{_e(thing)}</li>" for thing in equipment]
-    else:
-        parts.append("<li>Nothing but a little floor space.</li>")
-    parts += [
+        '<li class="backcare-handout-needs"><strong>What you need:</strong> '
+        '<ul class="backcare-handout-equipment">'
+        + "".join(f"<li>{_e(thing)}</li>" for thing in equipment or [needs])
+        + "</ul></li>",
         "</ul>",
         f'<div class="backcare-handout-safety"><p>{_e(SAFETY_NOTE)}</p>'
         f'<p class="backcare-handout-red-flags">{_e(red_flags_sentence())}</p></div>',
     ]
 
-    parts.append("<h2>The exercises</h2>")
+    parts.append(
+        "<h2>The exercises</h2>"
+        if not any(catalog[i.exercise_id].per_side for i in routine.items)
+        else "<h2>The exercises <small>(pictures show the right side; "
+        "do the left the same way)</small></h2>"
+    )
     steps = routine.steps(catalog)
+    figures = _figures(figures)
     for number, item in enumerate(routine.items, start=1):
         exercise = catalog[item.exercise_id]
         seconds = sum(s.seconds for s in steps if s.exercise_id == item.exercise_id)
@@ -164,32 +194,38 @@ def render_handout(
         kit = ", ".join(exercise.equipment) or "nothing"
         parts.append(
             f'<section class="backcare-handout-card" data-exercise="{_e(exercise.id)}">'
+            f"{_pictures(exercise, figures)}"
+            '<div class="backcare-handout-text">'
             f'<h3 class="backcare-handout-exercise">{number}. {_e(exercise.name)}</h3>'
             '<p class="meta">'
             f"<strong>Do:</strong> {_e(item.prescription.describe(exercise.sides))}"
             f" &middot; <strong>Sides:</strong> {_e(_SIDES_TEXT[exercise.sides])}"
-            f" &middot; <strong>Time:</strong> {_e(minutes_text(seconds))}<br>"
-            f"<strong>Works:</strong> {_e(', '.join(exercise.targets))}"
+            f" &middot; <strong>Time:</strong> {_e(minutes_text(seconds))}"
+            f" &middot; <strong>Works:</strong> {_e(', '.join(exercise.targets))}"
             f" &middot; <strong>Needs:</strong> {_e(kit)}</p>"
-            f"<ol>{cues}</ol></section>"
+            f"<ol>{cues}</ol></div></section>"
         )
 
-    rows = "".join(
-        f"<tr><td>{day}</td><td></td><td></td><td></td><td></td></tr>"
-        for day in range(1, LOG_DAYS + 1)
+    per_table = math.ceil(LOG_DAYS / _LOG_TABLES)
+    tables = "".join(
+        "<table>"
+        '<colgroup><col class="day"><col class="date"><col class="done">'
+        '<col class="discomfort"></colgroup>'
+        "<thead><tr><th>Day</th><th>Date</th><th>Done</th><th>Discomfort (0-10)</th>"
+        "</tr></thead><tbody>"
+        + "".join(
+            f"<tr><td>{day}</td><td></td><td></td><td></td></tr>"
+            for day in range(first, min(first + per_table, LOG_DAYS + 1))
+        )
+        + "</tbody></table>"
+        for first in range(1, LOG_DAYS + 1, per_table)
     )
     parts += [
         '<section class="backcare-handout-log">',
         "<h2>Two-week log</h2>",
-        "<p>One line a day: the date, a tick if you did the routine, and how much discomfort "
-        "your back gave you that day, from 0 (none) to 10 (the worst you can imagine).</p>",
-        "<table>",
-        '<colgroup><col class="day"><col class="date"><col class="done">'
-        '<col class="discomfort"><col class="notes"></colgroup>',
-        "<thead><tr><th>Day</th><th>Date</th><th>Done</th><th>Discomfort (0-10)</th>"
-        "<th>Notes</th></tr></thead>",
-        f"<tbody>{rows}</tbody>",
-        "</table>",
+        "<p>A line a day: the date, a tick if you did the routine, your back's discomfort "
+        "from 0 (none) to 10 (worst imaginable).</p>",
+        f'<div class="backcare-handout-log-tables">{tables}</div>',
         f'<p class="backcare-handout-footer">{_e(routine.name)}'
         f"{' &middot; ' + _e(person) if person else ''} &middot; made with backcare</p>",
         "</section>",
@@ -197,6 +233,34 @@ def render_handout(
         "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _figures(figures: Figures | None) -> Figures:
+    """The drawings; a trainer's broken figure table leaves their exercises unpictured."""
+    if figures is not None:
+        return figures
+    try:
+        return load_figures()
+    except FigureError:
+        return load_figures(include_user=False)
+
+
+def _pictures(exercise: Exercise, figures: Figures) -> str:
+    """Start and end (or held) pictures, still, drawn for the right side."""
+    end = "hold" if exercise.kind in (Kind.HOLD, Kind.ROLL) else "end"
+    return (
+        '<div class="backcare-handout-pictures">'
+        + "".join(
+            "<figure>"
+            + exercise_svg(exercise, phase=phase, size=102, figures=figures).replace(_XMLNS, "")
+            + f"<figcaption>{caption}</figcaption></figure>"
+            for phase, caption in (("start", "start"), (end, end))
+        )
+        + "</div>"
+    )
+
+
+_XMLNS = ' xmlns="http://www.w3.org/2000/svg"'  # not needed inside an HTML page
 
 
 def plan_file_stem(routine: Routine, person_name: str | None = None) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "error_log_path",
     "exports_dir",
     "package_data_dir",
+    "poses_path",
     "preferences_path",
     "repo_root",
     "routines_dir",
@@ -102,6 +103,11 @@ def package_data_dir() -> Path:
 def catalog_path() -> Path:
     """The bundled catalog of the nine exercises."""
     return package_data_dir() / "catalog.toml"
+
+
+def poses_path() -> Path:
+    """The bundled drawings of the nine exercises (poses as joint angles)."""
+    return package_data_dir() / "poses.toml"
 
 
 def demo_dir() -> Path:

@@ -105,7 +105,7 @@ def test_a_longer_period_is_offered_when_a_comparison_needs_one(data_dir: Path, 
     app = ProgressApp(store=store, today=TODAY)
     assert app.report.association.needs_longer
     assert app.longer_button.layout.display == "flex"
-    assert app.longer_button.description == "Show the last 12 weeks"
+    assert app.longer_button.description == "Show last 12 weeks"
     assert "This needs at least 6 weeks with a plan; the period shown has 4 weeks." in (
         app.summary.value
     )

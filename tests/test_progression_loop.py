@@ -139,7 +139,8 @@ def test_suggest_accept_and_the_next_session_runs_the_new_version(
         "Held 30 s in full on your last 3 sessions, pain during 2/10, mornings the same or "
         "better: try 45 s." in shown
     )
-    assert "step up: Static calf stretch in a lunge" in dashboard.overview_html.value
+    calf_name = catalog["calf_stretch"].name
+    assert f"step up: {calf_name}" in dashboard.overview_html.value
 
     # the planner offers it; accepting saves a new version of the plan from today
     planner = PlannerApp(catalog=catalog, store=store)
@@ -259,6 +260,29 @@ def test_the_trainer_overview_lists_waiting_suggestions_warnings_first(
     dashboard = ProgressApp(store=store, catalog=catalog)
     overview = dashboard.overview_html.value
     row = next(r for r in overview.split("<tr>") if "<td>Sore</td>" in r)
-    assert "ease off: Static calf stretch in a lunge; step up: Dead bug heel touch" in row
+    calf, bug = catalog["calf_stretch"].name, catalog["dead_bug_heel_touch"].name
+    assert f"ease off: {calf}; step up: {bug}" in row
     row = next(r for r in overview.split("<tr>") if "<td>Pat</td>" in r)
-    assert "step up: Static calf stretch in a lunge; step up: Dead bug heel touch" in row
+    assert f"step up: {calf}; step up: {bug}" in row
+
+
+def test_accepting_a_suggestion_overtaken_by_new_data_says_so_and_saves_nothing(
+    store: Store, catalog: Catalog, pat: int
+) -> None:
+    planner = PlannerApp(catalog=catalog, store=store)
+    planner.person.select(pat)
+    panel = planner.suggestions
+    plan_uid = panel.plan_uid("Evening")
+    accept, _decline = panel.buttons[(plan_uid, "calf_stretch")]
+    routine = store.routines(pat, catalog)[0].routine
+    _session(store, pat, routine, catalog, START + dt.timedelta(days=3), {"calf_stretch": 8})
+    accept.click()
+    assert panel.messages.kind == "error"
+    assert panel.messages.text.startswith("New data have arrived since this suggestion was shown")
+    assert len(store.plan_history(pat, catalog).events) == 1
+    shown = " ".join(
+        getattr(w, "value", "")
+        for row in panel.body.children
+        for w in getattr(row, "children", [row])
+    )
+    assert "Pain during reached 8/10" in shown  # the new suggestion is on screen

@@ -297,9 +297,6 @@ def _person_items(
     )
 
 
-HURT_COLUMNS = ["times", "last"]
-
-
 def hurting_exercises(sessions: pd.DataFrame, start: Any = None, end: Any = None) -> pd.DataFrame:
     """Exercises reported as hurting ("Did any exercise hurt?"), from ``start`` to ``end``.
 
@@ -307,35 +304,50 @@ def hurting_exercises(sessions: pd.DataFrame, start: Any = None, end: Any = None
     hurting, ``last`` the day of the latest one. Reads the sessions' ``hurt_exercises``
     (comma-separated exercise ids); empty when nothing hurt.
     """
-    empty = pd.DataFrame(
-        {"times": pd.Series([], dtype="int64"), "last": pd.Series([], dtype="datetime64[us]")},
-        index=pd.Index([], name="exercise_id", dtype="object"),
-    )
     if len(sessions) == 0 or "hurt_exercises" not in sessions:
-        return empty
-    days = _day_numbers(sessions["started_at"])
-    keep = days != _NO_DAY
-    if start is not None:
-        keep &= days >= _day_number(start)
-    if end is not None:
-        keep &= days <= _day_number(end)
-    texts = sessions["hurt_exercises"].to_numpy()[keep]
-    rows = [
-        (exercise.strip(), day)
-        for text, day in zip(texts, days[keep], strict=True)
-        if isinstance(text, str) and text
-        for exercise in dict.fromkeys(text.split(","))
-        if exercise.strip()
-    ]
-    if not rows:
-        return empty
-    frame = pd.DataFrame(rows, columns=["exercise_id", "day"])
-    grouped = frame.groupby("exercise_id")["day"].agg(["size", "max"])
-    result = pd.DataFrame(
-        {
-            "times": grouped["size"].astype("int64"),
-            "last": _stamps(grouped["max"].to_numpy(dtype="int64")),
-        },
-        index=grouped.index.astype("object"),
+        return _hurting(np.zeros(0, dtype=object), np.zeros(0, dtype="int64"), None, None)
+    first = None if start is None else _day_number(start)
+    last = None if end is None else _day_number(end)
+    texts = sessions["hurt_exercises"].to_numpy(dtype=object)
+    return _hurting(texts, _day_numbers(sessions["started_at"]), first, last)
+
+
+_NO_HURT = pd.DataFrame(
+    {"times": np.zeros(0, dtype="int64"), "last": np.zeros(0, dtype="datetime64[us]")},
+    index=pd.Index([], name="exercise_id", dtype="object"),
+)
+"""The table of exercises that hurt, with none (copied, never handed out itself)."""
+
+
+def _has_text(texts: np.ndarray) -> np.ndarray:
+    """Which entries are non-empty text."""
+    return np.fromiter(
+        (isinstance(t, str) and t != "" for t in texts), dtype=bool, count=len(texts)
     )
-    return result.sort_values(["times", "last"], ascending=False, kind="stable")
+
+
+def _hurting(texts: np.ndarray, days: np.ndarray, first: int | None, last: int | None):
+    """:func:`hurting_exercises` from the sessions' texts and day numbers (``first`` and
+    ``last`` day numbers, ``None`` for no limit)."""
+    if len(texts) == 0:
+        return _NO_HURT.copy()
+    keep = (days != _NO_DAY) & _has_text(texts)
+    if first is not None:
+        keep &= days >= first
+    if last is not None:
+        keep &= days <= last
+    times: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    for text, day in zip(texts[keep], days[keep], strict=True):
+        for exercise in dict.fromkeys(e.strip() for e in text.split(",")):
+            if exercise:
+                times[exercise] = times.get(exercise, 0) + 1
+                latest[exercise] = max(latest.get(exercise, int(day)), int(day))
+    order = sorted(times, key=lambda e: (-times[e], -latest[e], e))
+    return pd.DataFrame(
+        {
+            "times": np.array([times[e] for e in order], dtype="int64"),
+            "last": _stamps(np.array([latest[e] for e in order], dtype="int64")),
+        },
+        index=pd.Index(order, name="exercise_id", dtype="object"),
+    )

@@ -78,9 +78,10 @@ def trainer_overview(
     ``today``, the change in discomfort from the starting level (baseline) with its flag, and
     the exercises reported as hurting in those weeks.
 
-    Each row's numbers are the person's report for those weeks (what the dashboard shows for
-    "Last 4 weeks"): the period starts no earlier than the person's first session or
-    check-in. ``people`` maps person ids to names (or is a list of objects with ``id`` and
+    Each row's numbers are the person's report for those weeks (:meth:`_Log.core`, what the
+    dashboard shows for "Last 4 weeks"): the period starts no earlier than the person's first
+    session or check-in. ``people`` maps person ids to names (or is a list of objects with
+    ``id`` and
     ``name``); ``planned_by_person`` maps a person id to what
     :func:`~backcare.analysis.planned_sessions` accepts. ``hurt_exercises`` lists the
     exercise ids that hurt (most often first, comma-separated), ``hurt_times`` how many
@@ -103,18 +104,17 @@ def trainer_overview(
         row.update({f"done_{weeks}w": 0, f"planned_{weeks}w": 0, "flag": "not enough data yet"})
         row.update(hurt_exercises="", hurt_times=0, hurt_last=pd.NaT)
         if first is not None and max(window_start, first) <= end:
-            report = log.report(
+            core = log.core(
                 person_id,
                 planned_by_person.get(person_id),
                 _stamp(max(window_start, first)),
                 _as_day(today),
-                rule=rule,
-                full=False,
+                rule,
             )
-            planned = int(report.daily["planned"].sum())
-            done = int(report.daily["done"].sum())
-            change = report.change
-            hurting = report.hurting
+            planned = int(core.daily.planned.sum())
+            done = int(core.daily.done.sum())
+            change = core.change
+            hurting = core.hurting
             row.update(
                 {
                     f"done_{weeks}w": done,

@@ -27,8 +27,9 @@ from .exercises import (
     _after,
     _CheckinColumns,
     _exercise_steps,
+    _has_text,
+    _hurting,
     _person_items,
-    hurting_exercises,
 )
 from .trend import _Scored, _trend
 from .words import summary_sentences
@@ -54,11 +55,25 @@ class PersonReport:
     weekly: pd.DataFrame
     trend: pd.DataFrame
     change: ChangeResult
-    association: Association | None
-    per_group: pd.DataFrame | None
-    per_exercise: pd.DataFrame | None
+    association: Association
+    per_group: pd.DataFrame
+    per_exercise: pd.DataFrame
     hurting: pd.DataFrame
     sentences: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """What :meth:`_Log.core` gives: the parts of a person's report every view needs."""
+
+    days: pd.DatetimeIndex
+    first: int
+    last: int
+    sessions: slice  # the person's rows in the log's sessions
+    daily: _Daily
+    trend: pd.DataFrame
+    change: ChangeResult
+    hurting: pd.DataFrame
 
 
 class _PersonRows:
@@ -107,7 +122,14 @@ class _Log:
             self.session_times = _utc_microseconds(sessions["started_at"])[order]
             self.done = np.nan_to_num(_numbers(sessions["done_steps"]), nan=0.0)[order] > 0
             self.completion = np.clip(_numbers(sessions["completion"])[order], 0, 1)
-        self.sessions = sessions
+        if len(sessions) and "hurt_exercises" in sessions:
+            texts = sessions["hurt_exercises"].to_numpy(dtype=object)[order]
+            # only the sessions where something hurt (most have nothing)
+            self.hurt_rows = np.flatnonzero(_has_text(texts))
+            self.hurt_texts = texts[self.hurt_rows]
+        else:
+            self.hurt_rows = np.zeros(0, dtype=np.intp)
+            self.hurt_texts = np.zeros(0, dtype=object)
         self.items: dict[str, tuple[np.ndarray, pd.Index]] = {}
         if len(steps):
             order = self.step_rows.order
@@ -142,19 +164,11 @@ class _Log:
         days = days[days != _NO_DAY]
         return _stamp(int(days.max())) if len(days) else pd.NaT
 
-    def report(
-        self,
-        person_id: int,
-        plan: Any,
-        start: Any,
-        end: Any,
-        *,
-        rule: ImportantChangeRule = IMPORTANT_CHANGE,
-        period: str = "In the period shown",
-        full: bool = True,
-    ) -> PersonReport:
-        """The person's report from ``start`` to ``end``; without ``full``, only adherence,
-        trend, change and hurting exercises (what the trainer overview needs)."""
+    def core(
+        self, person_id: int, plan: Any, start: Any, end: Any, rule: ImportantChangeRule
+    ) -> _Core:
+        """The parts every view of a person needs, from ``start`` to ``end``: the plan and
+        sessions by day, the discomfort trend, the change and the exercises that hurt."""
         days = _day_range(start, end)
         first = _day_number(days[0]) if len(days) else 0
         last = first + len(days) - 1
@@ -178,33 +192,43 @@ class _Log:
                 np.zeros(0, dtype="int64"), np.zeros(0), np.zeros(0, bool)
             )
         trend = _trend(scored, days)
-        change = important_change(trend, rule)
+        low, high = np.searchsorted(self.hurt_rows, [mine_s.start, mine_s.stop])
+        hurting = _hurting(
+            self.hurt_texts[low:high], self.session_rows.days[self.hurt_rows[low:high]], first, last
+        )
+        return _Core(
+            days, first, last, mine_s, daily, trend, important_change(trend, rule), hurting
+        )
+
+    def report(
+        self,
+        person_id: int,
+        plan: Any,
+        start: Any,
+        end: Any,
+        *,
+        rule: ImportantChangeRule = IMPORTANT_CHANGE,
+        period: str = "In the period shown",
+    ) -> PersonReport:
+        """The person's report from ``start`` to ``end``."""
+        core = self.core(person_id, plan, start, end, rule)
+        days, daily = core.days, core.daily
         daily_frame = _adherence_frame(daily, "day")
-        person_sessions = (
-            self.sessions.iloc[self.session_rows.order[mine_s]] if len(self.sessions) else None
-        )
-        hurting = hurting_exercises(
-            person_sessions if person_sessions is not None else pd.DataFrame(),
-            days[0] if len(days) else None,
-            days[-1] if len(days) else None,
-        )
-        association = per_group = per_exercise = None
-        if full:
-            association = _association(daily, trend["daily"].to_numpy())
-            per_group, per_exercise = self._items(person_id, mine_s, first, last)
+        association = _association(daily, core.trend["daily"].to_numpy())
+        per_group, per_exercise = self._items(person_id, core.sessions, core.first, core.last)
         return PersonReport(
             person_id,
             days[0] if len(days) else _as_day(start),
             days[-1] if len(days) else _as_day(end),
             daily_frame,
             _adherence_frame(daily, "week"),
-            trend,
-            change,
+            core.trend,
+            core.change,
             association,
             per_group,
             per_exercise,
-            hurting,
-            summary_sentences(daily_frame, change, association, period=period),
+            core.hurting,
+            summary_sentences(daily_frame, core.change, association, period=period),
         )
 
     def _items(

@@ -201,12 +201,17 @@ def _trend(
     position = trend_days[inside] - (first - lead)
     daily = _group_means(position, trend_scores[inside], total)
     counts = _bincount(position, minlength=total).astype("int64")
-    series = pd.Series(daily, copy=False)
-    rolling = series.rolling(window_days, min_periods=min(min_days, window_days)).mean()
-    rolling_days = series.rolling(window_days, min_periods=0).count()
+    # sums and counts over each day's window, from running totals
+    has = ~np.isnan(daily)
+    sums = np.cumsum(np.where(has, daily, 0.0))
+    seen = np.cumsum(has)
+    sums[window_days:] = sums[window_days:] - sums[:-window_days]
+    seen[window_days:] = seen[window_days:] - seen[:-window_days]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rolling = np.where(seen >= min(min_days, window_days), sums / np.maximum(seen, 1), np.nan)
     baseline = _Baseline.of(trend_days, trend_scores, baseline_days)
     level = baseline.level
-    rolling = rolling.to_numpy()[lead:]
+    rolling = rolling[lead:]
     change = rolling - level
     percent = change / level * 100.0 if level > 0 else change * math.nan
     after_days, after_scores = scored.days[scored.after], scored.scores[scored.after]
@@ -217,7 +222,7 @@ def _trend(
             "n": counts[lead:],
             "daily": daily[lead:],
             "rolling": rolling,
-            "rolling_days": rolling_days.to_numpy()[lead:].astype("int64"),
+            "rolling_days": seen[lead:].astype("int64"),
             "baseline": np.full(count, level),
             "change_points": change,
             "change_percent": percent,

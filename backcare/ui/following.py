@@ -65,6 +65,7 @@ class FollowingNow(widgets.VBox):
             icon="undo",
             disabled=True,
             layout=widgets.Layout(width="auto", flex="0 0 auto"),  # as wide as its words
+            tooltip="Take back the latest save, retirement or resumption",
         )
         self.undo_button.add_class("backcare-plan-undo")
         self.undo_button.on_click(messages.guard(lambda _: self.undo()))
@@ -152,7 +153,7 @@ class FollowingNow(widgets.VBox):
             rows.extend(self._row(p) for p in retired)
         self.rows.children = rows
         options = [(f"Replace “{p.name}”", p.plan_uid) for p in following]
-        options.append(("Add it alongside", ALONGSIDE))
+        options.append(("Add it alongside" if following else "Follow it", ALONGSIDE))
         self.mode.options = options
         default = suggest_replacement(routine, following) if routine is not None else None
         self.mode.value = default or ALONGSIDE

@@ -164,7 +164,7 @@ class CheckInLog(traitlets.HasTraits):
         if kind not in ("zip", "json"):
             raise InputError(f"exports are 'zip' or 'json', not {kind!r}")
         who = "everyone" if person_id is None else _slug(self.store.person(person_id).name)
-        stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(self.store.zone(person_id)).strftime("%Y%m%d-%H%M%S")
         filename = f"backcare-{who}-{stamp}.{kind}"
         if kind == "zip":
             data, mime = self.store.export_zip(person_id), "application/zip"
@@ -581,7 +581,12 @@ class CheckInApp(widgets.VBox):
         if at is None:
             raise InputError("please give a date and a time (or press Now)")
         # timezone-aware: the instant the user chose, kept with the person's own offset
-        return at.astimezone(self.zone.tz())
+        try:
+            return at.astimezone(self.zone.tz())
+        except (OverflowError, ValueError):  # at the ends of the calendar
+            raise InputError(
+                f"the date {at:%Y-%m-%d} cannot be used; please check the year"
+            ) from None
 
     def _form_fields(self) -> dict[str, Any]:
         peg = (

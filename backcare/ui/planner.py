@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
+from ..figures import Figures
 from ..planner import PlannerModel
 from ..prescription import ALLOWED, Kind, limits_text
 from ..progression.advice import Advisor
@@ -24,6 +25,7 @@ from ..zones import today_in
 from .common import Messages, esc, open_catalog, open_store
 from .following import FollowingNow
 from .people import PersonPicker
+from .pictures import ExercisePicture, open_figures
 from .suggestions import SuggestionsPanel
 from .trainer import RoutineUpload
 from .zone import ZoneControl
@@ -40,9 +42,16 @@ _SIDES_TEXT = {
 class ExerciseRow(widgets.HBox):
     """One exercise: on/off, sets, hold or reps (and the hold within a rep), a hint."""
 
-    def __init__(self, model: PlannerModel, exercise: Exercise, messages: Messages) -> None:
+    def __init__(
+        self,
+        model: PlannerModel,
+        exercise: Exercise,
+        messages: Messages,
+        figures: Figures | None = None,
+    ) -> None:
         self.model, self.exercise = model, exercise
         p = model.prescriptions[exercise.id]
+        self.picture = ExercisePicture(exercise, figures or open_figures(messages))
         self.enabled = widgets.Checkbox(
             value=model.enabled.get(exercise.id, True),
             description=exercise.name,
@@ -79,6 +88,7 @@ class ExerciseRow(widgets.HBox):
         self.enabled.observe(messages.guard(self._on_enabled), names="value")
         super().__init__(
             [
+                self.picture,
                 self.enabled,
                 *self.fields.values(),
                 widgets.HTML(f"<i>{esc(_SIDES_TEXT[exercise.sides.value])}</i>"),
@@ -86,6 +96,7 @@ class ExerciseRow(widgets.HBox):
             ]
         )
         self.add_class("backcare-exercise-row")
+        self.layout.align_items = "center"
         self.refresh()
 
     def _on_enabled(self, change: dict[str, Any]) -> None:
@@ -103,6 +114,7 @@ class ExerciseRow(widgets.HBox):
         self.enabled.value = self.model.enabled.get(self.exercise.id, True)
         for field, box in self.fields.items():
             box.value = getattr(p, field)
+        self.picture.show(self.model.timing.rep_seconds, p.rep_hold_seconds)
         notes = p.outside_recommended()
         self.hint.value = (
             f'<span class="backcare-hint" style="color:#8a5a00">beyond the usual '
@@ -150,7 +162,10 @@ class PlannerApp(widgets.VBox):
         why = "".join(f"<li><b>{esc(g.name)}</b>: {esc(g.why)}</li>" for g in catalog.groups)
 
         # -- exercises -------------------------------------------------------------------
-        self.rows = {e.id: ExerciseRow(self.model, e, self.messages) for e in catalog.exercises}
+        figures = open_figures(self.messages)
+        self.rows = {
+            e.id: ExerciseRow(self.model, e, self.messages, figures) for e in catalog.exercises
+        }
 
         # -- schedule --------------------------------------------------------------------
         s = self.model.schedule
@@ -274,7 +289,7 @@ class PlannerApp(widgets.VBox):
 
         self.model.observe(
             self._on_model,
-            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name"],
+            names=["routine", "groups", "prescriptions", "enabled", "schedule", "name", "timing"],
         )
         super().__init__(
             [
@@ -392,7 +407,7 @@ class PlannerApp(widgets.VBox):
         self.messages.info("Back to all four groups with the usual prescriptions.")
 
     def _on_model(self, change: dict[str, Any]) -> None:
-        if change["name"] in ("groups", "prescriptions", "enabled"):
+        if change["name"] in ("groups", "prescriptions", "enabled", "timing"):
             for row in self.rows.values():
                 row.refresh()
         if change["name"] == "schedule":

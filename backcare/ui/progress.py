@@ -522,7 +522,9 @@ class ProgressApp(widgets.VBox):
         longer = LONGER.get(self.model.range_key)
         offer = report.association is not None and report.association.needs_longer and longer
         self.longer_button.description = (
-            f"Show the {RANGES[longer][0].lower()}" if offer else "Show a longer period"
+            f"Show {RANGES[longer][0][0].lower()}{RANGES[longer][0][1:]}"
+            if offer
+            else "Show a longer period"
         )
         self.longer_button.layout.display = "flex" if offer else "none"
         if report.hurting_sentences:

@@ -27,18 +27,12 @@ __all__ = ["FROM_THE_KERNEL", "PYODIDE_PACKAGES", "WHEELS_FROM_PYPI", "kernel_pa
 REPO = Path(__file__).resolve().parents[2]
 
 # backcare's runtime dependencies that Pyodide ships (loaded by name from its CDN).
-PYODIDE_PACKAGES = [
-    "numpy",
-    "pandas",
-    "matplotlib",
-    "python-dateutil",
-    "pytz",
-    "six",
-    "tzdata",
-    "typing-extensions",
-]
-# Those it does not ship: their wheels (pure Python) go into the site, at uv.lock's versions.
+PYODIDE_PACKAGES = ["numpy", "pandas", "matplotlib", "scipy", "statsmodels"]
+PYODIDE_PACKAGES += ["python-dateutil", "pytz", "six"]
+# Those it does not ship (and two small ones it does, so that only Pyodide's compiled packages
+# come from elsewhere): their wheels (pure Python) go into the site, at uv.lock's versions.
 WHEELS_FROM_PYPI = ["anywidget", "comm", "icalendar", "ipywidgets", "psygnal"]
+WHEELS_FROM_PYPI += ["typing-extensions", "tzdata"]
 # What the Pyodide kernel brings itself (IPython, traitlets, the widgets shims), and the
 # widgets' front end, which the site already carries as an extension.
 FROM_THE_KERNEL = ["ipython", "traitlets", "widgetsnbextension", "jupyterlab-widgets"]

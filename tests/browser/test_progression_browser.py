@@ -82,7 +82,7 @@ def test_suggestion_on_the_dashboard_and_accepted_in_the_planner(lab) -> None:
     messages.filter(has_text="Earlier days keep the plan they had").wait_for(timeout=30_000)
     table = app.locator(".backcare-routine-table")
     table.filter(has_text="1 set of 45 s hold, each side").wait_for(timeout=30_000)
-    assert "Dead bug" in table.inner_text()
+    assert load_catalog(include_user=False)["dead_bug_heel_touch"].name in table.inner_text()
     row = app.locator(".backcare-suggestions .backcare-suggestion-calf_stretch")
     row.filter(has_text="No sessions at 45 s yet").wait_for(timeout=30_000)
     lab.page.screenshot(path=str(ARTIFACTS / "progression_planner_after.png"))
