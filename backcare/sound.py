@@ -1,8 +1,9 @@
 """Short tones for the guided session, made in code as WAV bytes (standard library only).
 
-The timer plays a tone when a step changes: a single beep when the next step begins and a
-rising pair of notes when the routine is over. Each tone is a sine wave with a short fade in
-and out, so it starts and ends without a click.
+The browser plays them (the kernel makes them once and sends them as data URLs): a single
+beep when a step begins, a short tick for each of the last three seconds when no voice is
+available, and a rising run of three notes, unlike any other, when the session is over.
+Each tone is a sine wave with a short fade in and out, so it starts and ends without a click.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import struct
 import wave
 from collections.abc import Sequence
 
-__all__ = ["SAMPLE_RATE", "finish_chime", "step_beep", "tone_wav"]
+__all__ = ["SAMPLE_RATE", "finish_chime", "step_beep", "tick_beep", "tone_wav"]
 
 SAMPLE_RATE = 22_050
 _FADE_SECONDS = 0.01
@@ -60,6 +61,11 @@ def step_beep(variant: int = 0) -> bytes:
     return tone_wav([(880.0, 0.18)], padding_samples=variant % 2)
 
 
+def tick_beep() -> bytes:
+    """A short, higher tick for the last seconds of a step (the fallback for "3, 2, 1")."""
+    return tone_wav([(1320.0, 0.07)], volume=0.35)
+
+
 def finish_chime(variant: int = 0) -> bytes:
-    """Two rising notes for the end of the routine."""
-    return tone_wav([(660.0, 0.16), (990.0, 0.28)], padding_samples=variant % 2)
+    """Three rising notes for the end of the session."""
+    return tone_wav([(523.0, 0.16), (659.0, 0.16), (1047.0, 0.36)], padding_samples=variant % 2)

@@ -35,6 +35,8 @@ __all__ = [
     "TimerError",
     "TimerEvent",
     "TimerState",
+    "Unfinished",
+    "unfinished_session",
 ]
 
 Clock = Callable[[], float]
@@ -237,23 +239,34 @@ class SessionTimer:
         )
 
     # -- acting ----------------------------------------------------------------------------
-    def start(self) -> None:
-        """Begin at the first step (from ``ready``), or resume when paused."""
+    def start(self, index: int = 0) -> None:
+        """Begin at step ``index`` (from ``ready``; 0 is the first), or resume when paused.
+
+        A later ``index`` carries on a session that was left part-way (its earlier steps
+        were recorded before)."""
         if self.state is TimerState.PAUSED:
             self.resume()
             return
         if self.state is not TimerState.READY:
             raise TimerError(f"cannot start: the timer is {self.state.value}")
+        if not 0 <= index < len(self.steps):
+            raise TimerError(f"there is no step {index + 1} to start at")
         self.state = TimerState.RUNNING
-        self._enter(0, self.clock())
+        self._enter(index, self.clock())
 
-    def pause(self) -> None:
+    def pause(self, at: float | None = None) -> None:
+        """Pause now, or as of the earlier clock time ``at`` (when nobody was following since).
+
+        With ``at``, only the steps whose deadlines came before ``at`` end; the time after it
+        does not count."""
         if self.state is not TimerState.RUNNING:
             raise TimerError(f"cannot pause: the timer is {self.state.value}")
-        self.tick()
+        now = self.clock()
+        until = now if at is None else min(now, max(at, self._segment_start or at))
+        self.tick(until)
         if self.state is not TimerState.RUNNING:  # the routine ended on this tick
             return
-        self._elapsed_before = self.elapsed()
+        self._elapsed_before = self.elapsed(until)
         self._segment_start = None
         self.state = TimerState.PAUSED
 
@@ -270,11 +283,11 @@ class SessionTimer:
         else:
             self.pause()
 
-    def tick(self) -> Snapshot:
-        """End every step whose deadline has passed, then report the present."""
+    def tick(self, until: float | None = None) -> Snapshot:
+        """End every step whose deadline has passed (by ``until``, default now); report."""
         while self.state is TimerState.RUNNING:
             deadline = self.deadline()
-            if deadline is None or self.clock() < deadline:
+            if deadline is None or (self.clock() if until is None else until) < deadline:
                 break
             step = self.step
             self._emit(EventKind.STEP_COMPLETED, step, step.seconds, at=deadline)
@@ -431,3 +444,51 @@ class SessionRecorder:
                 self.store.record_step(self.session_id, step.index, status="done")
             self.status = "completed" if event.kind is EventKind.FINISHED else "stopped"
             self.store.finish_session(self.session_id, status=self.status)
+
+
+# -- an unfinished session ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A session left part-way (its page closed, its kernel stopped): where it can carry on."""
+
+    session_id: int
+    person_id: int
+    routine_name: str
+    started_at: Any  # a timestamp
+    resume_at: int  # the first step not done or skipped
+    step_count: int
+    done_work: int
+    planned_work: int
+    done_exercises: tuple[str, ...]
+
+
+def unfinished_session(store: Any, person_id: int | None, exclude: set[int]) -> Unfinished | None:
+    """The person's latest session still marked started, unless it is in ``exclude``.
+
+    A session that reached its last step is not unfinished (only its end was not written);
+    it is left for :meth:`SessionRecorder` or the person's choice like any other."""
+    if store is None or person_id is None:
+        return None
+    sessions = store.sessions_frame(person_id)
+    open_ = sessions[(sessions["status"] == "started") & ~sessions["session_id"].isin(exclude)]
+    if open_.empty:
+        return None
+    row = open_.iloc[-1]
+    steps = store.steps_frame(person_id)
+    mine = steps[steps["session_id"] == row["session_id"]].sort_values("step_index")
+    waiting = mine[(mine["status"] == "planned") & (mine["kind"] != StepKind.DONE.value)]
+    if waiting.empty:
+        return None
+    work = mine[mine["is_work"]]
+    done = work[work["status"] == "done"]
+    return Unfinished(
+        session_id=int(row["session_id"]),
+        person_id=int(row["person_id"]),
+        routine_name=str(row["routine_name"]),
+        started_at=row["started_at"],
+        resume_at=int(waiting["step_index"].min()),
+        step_count=len(mine),
+        done_work=len(done),
+        planned_work=len(work),
+        done_exercises=tuple(dict.fromkeys(str(e) for e in done["exercise_id"].dropna())),
+    )

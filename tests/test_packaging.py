@@ -158,6 +158,9 @@ def test_wheel_carries_catalog_and_demo(tmp_path) -> None:
     assert "backcare/_data/catalog.toml" in names
     assert "backcare/_data/poses.toml" in names  # the exercise drawings
     assert "backcare/_data/demo/demo_export.json" in names
+    # the guided session's front end (anywidget) ships with the package
+    for name in ("countdown.js", "cues.js", "focus.css"):
+        assert f"backcare/ui/session/{name}" in names
 
 
 def test_ruff_is_clean() -> None:

@@ -41,6 +41,7 @@ def _fill(store: Store, catalog: Catalog) -> tuple[int, int]:
         store.record_step(sid, work[0].index, "done", 30.0)
         store.record_step(sid, work[1].index, "skipped")
         store.record_hurt(sid, work[0].exercise_id, True)
+        store.record_pain_during(sid, work[0].exercise_id, base + 1)
         store.finish_session(sid, "stopped")
         store.add_checkin(person.id, base, context="before", session_id=sid)
         store.add_checkin(person.id, base + 1, peg=(base, 3, 4), note="=SUM(A1:A9)")
@@ -70,9 +71,14 @@ def test_round_trip_everything(catalog: Catalog, kind: str) -> None:
             "sessions": 2,
             "steps": len(source.steps_frame()),
             "hurts": 2,
+            "pain_during": 2,
             "checkins": 6,
         }
         assert _comparable(target) == _comparable(source)
+        pd.testing.assert_frame_equal(
+            target.pain_during_frame().drop(columns=["session_id", "person_id"]),
+            source.pain_during_frame().drop(columns=["session_id", "person_id"]),
+        )
         pd.testing.assert_frame_equal(
             target.checkins_frame().drop(columns=["checkin_id", "person_id", "session_id"]),
             source.checkins_frame().drop(columns=["checkin_id", "person_id", "session_id"]),

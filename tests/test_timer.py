@@ -423,3 +423,23 @@ def test_recorder_writes_each_step_as_it_completes(catalog: Catalog) -> None:
     timer.start()
     assert store.calls[-1] == ("start", 7, "Upper")
     assert recorder.session_id == 2
+
+
+def test_pause_as_of_an_earlier_moment_counts_only_the_time_before_it() -> None:
+    timer, clock, events = make()
+    timer.start()
+    clock.advance(5 + 20)  # 20 s into the 30 s hold: the last sign of anybody following
+    followed_until = clock.now
+    clock.advance(15)  # the hold's deadline passed while nobody was there
+    timer.pause(at=followed_until)
+    assert timer.state is TimerState.PAUSED
+    assert timer.index == 1 and timer.remaining() == pytest.approx(10.0)
+    assert [e.kind for e in events].count(EventKind.STEP_COMPLETED) == 1  # the get-ready only
+
+
+def test_start_at_a_later_step_carries_on_a_session() -> None:
+    timer, clock, events = make()
+    timer.start(3)
+    assert timer.index == 3 and kinds(events) == [("step_started", 3)]
+    with pytest.raises(TimerError):
+        SessionTimer(simple_steps(), clock=clock).start(9)

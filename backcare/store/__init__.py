@@ -9,6 +9,7 @@ the standard library's :mod:`sqlite3`. The package is named for its parts:
   transactions, one per event, written when the event happens;
 * :mod:`.people`, :mod:`.plans`, :mod:`.sessions`, :mod:`.checkins`: each record kind;
   :mod:`.decisions`: the progression suggestions a person declined;
+  :mod:`.session_notes`: pain during each exercise and each person's session settings;
 * :mod:`.frames`: the rows as pandas frames for analysis;
 * :mod:`.transfer`: export and import (every row has a ``uid``, so an export can be
   imported into another store, and imported again, without duplicates);
@@ -32,6 +33,7 @@ from .frames import Frames
 from .people import Person
 from .plans import Plans, SavedRoutine
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from .session_notes import SessionNotes
 from .times import local_zone
 from .transfer import (
     EXPORT_FORMAT,
@@ -65,7 +67,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Store(Import, Export, Frames, Checkins, Plans, Decisions):
+class Store(Import, Export, Frames, Checkins, Plans, Decisions, SessionNotes):
     """People, routines, sessions and check-ins in one SQLite file (or in memory)."""
 
     @classmethod

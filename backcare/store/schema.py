@@ -157,8 +157,27 @@ CREATE TABLE declined_suggestions (
 );
 """
 
+# Version 5: pain during each exercise of a session (0-10, the pain-monitoring model) and each
+# person's session settings (voice, beeps, volume...) as one small JSON record.
+_V5 = """
+CREATE TABLE pain_during (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    exercise_id TEXT NOT NULL,
+    pain_during INTEGER NOT NULL CHECK (pain_during BETWEEN 0 AND 10),
+    at TEXT NOT NULL,
+    UNIQUE (session_id, exercise_id)
+);
+CREATE TABLE person_settings (
+    person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+    settings_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
 #: Forward migrations: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

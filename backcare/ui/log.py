@@ -162,7 +162,7 @@ class CheckInLog(traitlets.HasTraits):
         if kind not in ("zip", "json"):
             raise InputError(f"exports are 'zip' or 'json', not {kind!r}")
         who = "everyone" if person_id is None else _slug(self.store.person(person_id).name)
-        stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(self.store.zone(person_id)).strftime("%Y%m%d-%H%M%S")
         filename = f"backcare-{who}-{stamp}.{kind}"
         if kind == "zip":
             data, mime = self.store.export_zip(person_id), "application/zip"

@@ -530,8 +530,8 @@ def guided_session_flow(
         pytest.fail(f"{SHORT_ROUTINE!r} is not offered: {shown}; messages: {messages}")
     choice.select_option(label=option.text_content())
     app.locator(".backcare-routine-info", has_text=SHORT_ROUTINE).wait_for()
-    countdown = app.locator(".backcare-countdown")
-    title = app.locator(".backcare-step-title")
+    countdown = app.locator(".bc-number")
+    title = app.locator(".bc-title")
     pause = app.locator("button.backcare-pause")
 
     app.locator("button.backcare-start").click()

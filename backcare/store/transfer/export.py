@@ -110,6 +110,15 @@ class Export(People):
                 args,
             )
         ]
+        pain_during = [
+            {"uid": u, "session_uid": su, "exercise_id": e, "pain_during": n, "at": a}
+            for u, su, e, n, a in q(
+                "SELECT pd.uid, s.uid, pd.exercise_id, pd.pain_during, pd.at FROM pain_during pd "
+                "JOIN sessions s ON s.id = pd.session_id "
+                f"JOIN people p ON p.id = s.person_id{where_person} ORDER BY pd.id",
+                args,
+            )
+        ]
         checkin_keys = list(_EXPORT_FIELDS["checkins"])
         checkins = [
             dict(zip(checkin_keys, row, strict=True))
@@ -128,6 +137,7 @@ class Export(People):
             "sessions": sessions,
             "steps": steps,
             "hurts": hurts,
+            "pain_during": pain_during,
             "checkins": checkins,
         }
 

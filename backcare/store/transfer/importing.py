@@ -60,6 +60,7 @@ class Import(Plans):
             "sessions": ("person_uid", "people"),
             "steps": ("session_uid", "sessions"),
             "hurts": ("session_uid", "sessions"),
+            "pain_during": ("session_uid", "sessions"),
             "checkins": ("person_uid", "people"),
         }
         for table in _TABLES:
@@ -120,6 +121,11 @@ class Import(Plans):
             "hurts": (
                 "INSERT OR IGNORE INTO hurts (uid, session_id, exercise_id, hurt, at) "
                 "SELECT :uid, id, :exercise_id, :hurt, :at FROM sessions WHERE uid = :session_uid"
+            ),
+            "pain_during": (
+                "INSERT OR IGNORE INTO pain_during (uid, session_id, exercise_id, pain_during, "
+                "at) SELECT :uid, id, :exercise_id, :pain_during, :at FROM sessions "
+                "WHERE uid = :session_uid"
             ),
             "checkins": (
                 "INSERT OR IGNORE INTO checkins (uid, person_id, at, discomfort, peg_pain, "
@@ -287,6 +293,10 @@ _COMPARE: dict[str, tuple[str, tuple[str, ...]]] = {
     "hurts": (
         "SELECT exercise_id, hurt, at FROM hurts WHERE uid = ?",
         ("exercise_id", "hurt", "at"),
+    ),
+    "pain_during": (
+        "SELECT exercise_id, pain_during, at FROM pain_during WHERE uid = ?",
+        ("exercise_id", "pain_during", "at"),
     ),
     "checkins": (
         "SELECT c.at, c.discomfort, c.peg_pain, c.peg_enjoyment, c.peg_activity, c.note, "

@@ -80,6 +80,13 @@ _EXPORT_FIELDS: dict[str, dict[str, str]] = {
         "hurt": "bool",
         "at": "text",
     },
+    "pain_during": {
+        "uid": "text",
+        "session_uid": "text",
+        "exercise_id": "text",
+        "pain_during": "int",
+        "at": "text",
+    },
     "checkins": {
         "uid": "text",
         "person_uid": "text",

@@ -72,6 +72,7 @@ _SINGULAR = {
     "sessions": ("session", "sessions"),
     "steps": ("step", "steps"),
     "hurts": ("hurt flag", "hurt flags"),
+    "pain_during": ("pain-during score", "pain-during scores"),
     "checkins": ("check-in", "check-ins"),
 }
 

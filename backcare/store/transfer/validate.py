@@ -242,6 +242,19 @@ def _valid_hurt(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     }
 
 
+def _valid_pain_during(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    exercise = _text_field(raw, "exercise_id")
+    if not exercise:
+        raise InputError("exercise_id is empty")
+    return {
+        "uid": _uid(raw),
+        "session_uid": _uid(raw, "session_uid"),
+        "exercise_id": exercise,
+        "pain_during": _score(raw.get("pain_during"), "pain during the exercise"),
+        "at": _time_field(raw, "at"),
+    }
+
+
 def _valid_checkin(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     peg_values = [raw.get(k) for k in PEG_ITEMS]
     peg = None if all(v is None for v in peg_values) else _peg(peg_values)
@@ -267,5 +280,6 @@ VALIDATORS: dict[str, Callable[[dict[str, Any], Catalog], dict[str, Any]]] = {
     "sessions": _valid_session,
     "steps": _valid_step,
     "hurts": _valid_hurt,
+    "pain_during": _valid_pain_during,
     "checkins": _valid_checkin,
 }

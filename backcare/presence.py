@@ -1,0 +1,90 @@
+"""Who is following a session: the browser views that still report in.
+
+A guided session's views (a browser tab, a second window, a notebook re-opened) each report
+a heartbeat about once a second while they are shown, say when they are hidden, and say
+goodbye when they are closed. :class:`Presence` keeps the last word of each view, on an
+injected clock, and answers one question: is anybody still following?
+
+A step counts as done only while somebody follows it, so when the last view is gone the
+session pauses as of the moment that view was last heard from (:meth:`Presence.last_seen`).
+
+Timing rules (seconds):
+
+* a shown view that stays silent for :data:`VISIBLE_TIMEOUT` is gone (its tab was closed
+  without a goodbye, its network dropped);
+* a hidden view (another tab in front, the screen off) may be silent for
+  :data:`HIDDEN_TIMEOUT`: browsers slow the timers of background tabs to one a minute, and a
+  person who follows by voice with the page hidden is still following;
+* a view that said goodbye is gone at once.
+
+Before any view has reported (a session driven from code, tests, the benchmark) there is
+nobody to wait for and :meth:`Presence.lost` stays ``False``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["HIDDEN_TIMEOUT", "VISIBLE_TIMEOUT", "Presence"]
+
+VISIBLE_TIMEOUT = 4.0
+HIDDEN_TIMEOUT = 75.0
+
+
+@dataclass(slots=True)
+class _View:
+    seen: float
+    visible: bool
+
+
+class Presence:
+    """The views of one session and when each was last heard from."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._views: dict[str, _View] = {}
+        self._last_seen: float | None = None
+        self.said_goodbye = False  # the last view left by saying so (no need to wait)
+
+    @property
+    def ever_seen(self) -> bool:
+        """Whether any view has reported since the app was built."""
+        return self._last_seen is not None
+
+    def beat(self, view: str, visible: bool = True) -> None:
+        """``view`` reports in (shown or hidden)."""
+        now = self.clock()
+        self._views[str(view)] = _View(now, bool(visible))
+        self._last_seen = now
+        self.said_goodbye = False
+
+    def gone(self, view: str) -> None:
+        """``view`` was closed."""
+        if self._views.pop(str(view), None) is not None:
+            self._last_seen = self.clock()
+            self.said_goodbye = not self.alive()
+
+    def _expiry(self, view: _View) -> float:
+        return view.seen + (VISIBLE_TIMEOUT if view.visible else HIDDEN_TIMEOUT)
+
+    def alive(self) -> list[str]:
+        """The views still following now."""
+        now = self.clock()
+        return [name for name, view in self._views.items() if self._expiry(view) > now]
+
+    def lost(self) -> bool:
+        """True when views have reported before and none is left now."""
+        return self.ever_seen and not self.alive()
+
+    def last_seen(self) -> float | None:
+        """When a view was last heard from (the time to pause a session at)."""
+        alive = [self._views[name].seen for name in self.alive()]
+        return max(alive) if alive else self._last_seen
+
+    def next_check_at(self) -> float | None:
+        """When the first view still counted as following would expire (``None``: none)."""
+        now = self.clock()
+        expiries = [e for e in (self._expiry(v) for v in self._views.values()) if e > now]
+        return min(expiries) if expiries else None
