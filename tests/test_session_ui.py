@@ -814,9 +814,7 @@ def test_each_step_shows_its_exercise_picture(app: SessionApp) -> None:
     plan = app.front.plan
     steps, pictures = plan["steps"], plan["figures"]
     hold_left = next(s for s in steps if s["kind"] == "hold" and "left side" in s["title"])
-    hold_right = next(
-        s for s in steps if s["title"] == hold_left["title"].replace("left", "right")
-    )
+    hold_right = next(s for s in steps if s["title"] == hold_left["title"].replace("left", "right"))
     assert pictures[hold_left["figure"]].startswith("<svg")
     assert hold_left["figure"] != hold_right["figure"]  # the left side is drawn mirrored
     ready = steps[0]
