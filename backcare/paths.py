@@ -131,8 +131,13 @@ def user_data_dir(*, create: bool = True) -> Path:
 
 
 def user_catalog_path() -> Path:
-    """Where a user may keep exercises of their own, merged into the catalog."""
-    return user_data_dir() / "my_exercises.toml"
+    """Where a user may keep exercises of their own, merged into the catalog (in a data
+    folder that cannot be made there is no such file; the pages say why)."""
+    try:
+        folder = user_data_dir()
+    except DataFolderError:
+        folder = user_data_dir(create=False)
+    return folder / "my_exercises.toml"
 
 
 def store_path() -> Path:
