@@ -204,17 +204,21 @@ def _item_frame(
     sessions_planned = np.diff(np.r_[item_starts, len(pair_item)]).astype("int64")
     sessions_done = _reduceat(pair_done.astype("int64"), item_starts)
 
-    if len(after_ids):
-        at = after_ids.get_indexer(pair_session)
-        pair_after = np.where(at >= 0, after_values[np.maximum(at, 0)], np.nan)
+    ids = after_ids.to_numpy()
+    if len(ids):
+        # what ``after_ids.get_indexer(pair_session)`` finds (the ids are unique), in numpy
+        sorter = np.argsort(ids, kind="stable")
+        at = sorter[np.minimum(np.searchsorted(ids, pair_session, sorter=sorter), len(ids) - 1)]
+        found = ids[at] == pair_session
+        pair_after = np.where(found, after_values[at], np.nan)
     else:
         pair_after = np.full(len(pair_session), np.nan)
     count = len(names)
     with_mean = _group_means(pair_item[pair_done], pair_after[pair_done], count)
     # sessions done that did not include the item (for a fair comparison)
     done_session_ids = pair_session[pair_done]
-    in_done = after_ids.isin(done_session_ids) if len(after_ids) else np.zeros(0, dtype=bool)
-    after_done_ids = after_ids.to_numpy()[in_done]
+    in_done = np.isin(ids, done_session_ids) if len(ids) else np.zeros(0, dtype=bool)
+    after_done_ids = ids[in_done]
     after_done = after_values[in_done]
     without = np.full(count, np.nan)
     for item in np.unique(pair_item[pair_done]):

@@ -277,13 +277,11 @@ class _Log:
                 per_item[key] = _person_items(
                     None, slice(0, 0), None, None, after_ids, after_values, key
                 )
-        per_group = per_item["group"]
-        per_group = per_group.assign(
-            adherence=(
-                per_group["steps_done"]
-                / per_group["steps_planned"].where(per_group["steps_planned"] > 0)
-            )
-        )
+        per_group = per_item["group"]  # a new frame of this person's, changed in place
+        done = per_group["steps_done"].to_numpy()
+        planned = per_group["steps_planned"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_group["adherence"] = done / np.where(planned > 0, planned, np.nan)
         return per_group, per_item["exercise_id"]
 
 
