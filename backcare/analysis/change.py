@@ -8,6 +8,7 @@ sentences, its chart band, the trainer overview and the handout all read it from
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -223,18 +224,42 @@ def important_change(
     on one of those days; otherwise the result says "not enough data yet" and why. The 7-day
     mean used is the latest one that exists on a day with a score after the baseline.
     """
-    count = len(trend)
-    days = trend.index
-    daily = trend["daily"].to_numpy(dtype="float64") if count else np.zeros(0)
-    rolling = trend["rolling"].to_numpy(dtype="float64") if count else np.zeros(0)
-    baseline = float(trend["baseline"].iloc[0]) if count else math.nan
-    baseline_count = int(trend["baseline_days"].iloc[0]) if count else 0
+    columns = {name: trend[name].to_numpy() for name in _CHANGE_COLUMNS if name in trend}
+    return _important_change(trend.index, columns, rule, baseline_days, min_days_after)
+
+
+_CHANGE_COLUMNS = (
+    "daily",
+    "rolling",
+    "baseline",
+    "baseline_days",
+    "after_baseline",
+    "n_after",
+    "after_session",
+)
+"""The trend's columns :func:`important_change` reads."""
+
+
+def _important_change(
+    days: pd.DatetimeIndex,
+    trend: Mapping[str, np.ndarray],
+    rule: ImportantChangeRule = IMPORTANT_CHANGE,
+    baseline_days: int = BASELINE_DAYS,
+    min_days_after: int = MIN_DAYS_PER_GROUP,
+) -> ChangeResult:
+    """:func:`important_change` from the trend's index and its columns as arrays (the report
+    hands over the arrays it built the trend frame from, rather than reading them back)."""
+    count = len(days)
+    daily = np.asarray(trend["daily"], dtype="float64") if count else np.zeros(0)
+    rolling = np.asarray(trend["rolling"], dtype="float64") if count else np.zeros(0)
+    baseline = float(trend["baseline"][0]) if count else math.nan
+    baseline_count = int(trend["baseline_days"][0]) if count else 0
     after_baseline = (
-        trend["after_baseline"].to_numpy(dtype=bool) if count else np.zeros(0, dtype=bool)
+        np.asarray(trend["after_baseline"], dtype=bool) if count else np.zeros(0, dtype=bool)
     )
-    after_n = trend["n_after"].to_numpy() if count and "n_after" in trend else np.zeros(0)
+    after_n = np.asarray(trend["n_after"]) if count and "n_after" in trend else np.zeros(0)
     after_values = (
-        trend["after_session"].to_numpy(dtype="float64")
+        np.asarray(trend["after_session"], dtype="float64")
         if count and "after_session" in trend
         else np.zeros(0)
     )

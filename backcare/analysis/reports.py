@@ -20,7 +20,13 @@ import pandas as pd
 from ._common import _equals, _numbers, _present
 from .adherence import _adherence_frame, _Daily, _planned_on
 from .association import Association, _association
-from .change import IMPORTANT_CHANGE, ChangeResult, ImportantChangeRule, important_change
+from .change import (
+    IMPORTANT_CHANGE,
+    ChangeResult,
+    ImportantChangeRule,
+    _important_change,
+    important_change,
+)
 from .days import _NO_DAY, _as_day, _day_number, _day_numbers, _day_range, _stamp, _utc_microseconds
 from .exercises import (
     AFTER_SESSION_HOURS,
@@ -31,7 +37,7 @@ from .exercises import (
     _hurting,
     _person_items,
 )
-from .trend import _Scored, _trend
+from .trend import _Scored, _trend, _trend_columns
 from .words import summary_sentences
 
 __all__ = ["PersonReport", "person_report", "person_reports"]
@@ -191,14 +197,19 @@ class _Log:
             scored = _Scored.from_columns(
                 np.zeros(0, dtype="int64"), np.zeros(0), np.zeros(0, bool)
             )
-        trend = _trend(scored, days)
+        if len(days):
+            # the change reads the trend's columns as built, not back from the frame
+            columns = _trend_columns(scored, days)
+            trend = pd.DataFrame(columns, index=days)
+            change = _important_change(days, columns, rule)
+        else:
+            trend = _trend(scored, days)
+            change = important_change(trend, rule)
         low, high = np.searchsorted(self.hurt_rows, [mine_s.start, mine_s.stop])
         hurting = _hurting(
             self.hurt_texts[low:high], self.session_rows.days[self.hurt_rows[low:high]], first, last
         )
-        return _Core(
-            days, first, last, mine_s, daily, trend, important_change(trend, rule), hurting
-        )
+        return _Core(days, first, last, mine_s, daily, trend, change, hurting)
 
     def report(
         self,

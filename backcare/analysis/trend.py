@@ -189,9 +189,22 @@ def _trend(
     min_days: int = MIN_ROLLING_DAYS,
 ) -> pd.DataFrame:
     """The trend frame over ``days`` (consecutive) from a person's scored check-ins."""
-    count = len(days)
-    if count == 0:
+    if len(days) == 0:
         return _empty_trend()
+    return pd.DataFrame(
+        _trend_columns(scored, days, window_days, baseline_days, min_days), index=days
+    )
+
+
+def _trend_columns(
+    scored: _Scored,
+    days: pd.DatetimeIndex,
+    window_days: int = ROLLING_DAYS,
+    baseline_days: int = BASELINE_DAYS,
+    min_days: int = MIN_ROLLING_DAYS,
+) -> dict[str, np.ndarray]:
+    """The columns of :func:`_trend`'s frame as arrays (``days`` not empty)."""
+    count = len(days)
     first = _day_number(days[0])
     lead = window_days - 1
     trend_days, trend_scores = scored.trend_scores()
@@ -217,19 +230,16 @@ def _trend(
     after_days, after_scores = scored.days[scored.after], scored.scores[scored.after]
     inside = (after_days >= first) & (after_days < first + count)
     position = after_days[inside] - first
-    return pd.DataFrame(
-        {
-            "n": counts[lead:],
-            "daily": daily[lead:],
-            "rolling": rolling,
-            "rolling_days": seen[lead:].astype("int64"),
-            "baseline": np.full(count, level),
-            "change_points": change,
-            "change_percent": percent,
-            "baseline_days": np.full(count, baseline.days, dtype="int64"),
-            "after_baseline": baseline.after(np.arange(first, first + count), baseline_days),
-            "n_after": _bincount(position, minlength=count).astype("int64"),
-            "after_session": _group_means(position, after_scores[inside], count),
-        },
-        index=days,
-    )
+    return {
+        "n": counts[lead:],
+        "daily": daily[lead:],
+        "rolling": rolling,
+        "rolling_days": seen[lead:].astype("int64"),
+        "baseline": np.full(count, level),
+        "change_points": change,
+        "change_percent": percent,
+        "baseline_days": np.full(count, baseline.days, dtype="int64"),
+        "after_baseline": baseline.after(np.arange(first, first + count), baseline_days),
+        "n_after": _bincount(position, minlength=count).astype("int64"),
+        "after_session": _group_means(position, after_scores[inside], count),
+    }
