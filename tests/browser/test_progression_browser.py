@@ -53,8 +53,6 @@ def seed_pia(server) -> None:
 
 
 def test_suggestion_on_the_dashboard_and_accepted_in_the_planner(lab) -> None:
-    if not hasattr(Store, "record_pain_during"):  # TEMPORARY, until issue 13's score lands
-        pytest.skip("the pain-during score (the session issue) is not on this branch yet")
     seed_pia(lab.server)
     ARTIFACTS.mkdir(exist_ok=True)
 
