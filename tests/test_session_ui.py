@@ -808,3 +808,18 @@ def test_the_front_end_ships_in_the_package() -> None:
     source = front_end_source()
     assert "export default" in source and "speechSynthesis" in source
     assert "wakeLock" in source and "ArrowRight" in source
+
+
+def test_each_step_shows_its_exercise_picture(app: SessionApp) -> None:
+    plan = app.front.plan
+    steps, pictures = plan["steps"], plan["figures"]
+    hold_left = next(s for s in steps if s["kind"] == "hold" and "left side" in s["title"])
+    hold_right = next(s for s in steps if s["title"] == hold_left["title"].replace("left", "right"))
+    assert pictures[hold_left["figure"]].startswith("<svg")
+    assert hold_left["figure"] != hold_right["figure"]  # the left side is drawn mirrored
+    ready = steps[0]
+    assert ready["kind"] == "get_ready" and ready["figure"]  # what comes next, to get set
+    stretch = next(s for s in steps if s["kind"] == "hold" and "calf" in s["title"].lower())
+    assert "<animate" not in pictures[stretch["figure"]]  # a hold is held still
+    assert steps[-1]["figure"] == ""  # the end has no picture
+    assert len(pictures) == len({s["figure"] for s in steps if s["figure"]})  # each sent once

@@ -38,9 +38,17 @@ from ...timeline import Step, StepKind
 from ...timer import EventKind, SessionRecorder, SessionTimer, Snapshot, TimerEvent, TimerState
 from ..common import Messages, esc, open_catalog, open_store, report_unexpected
 from ..people import PersonPicker
+from ..pictures import open_figures
 from .checkin import AfterPanel, PainDuringPanel
 from .choices import Choice, routine_choices
-from .display import FigureSource, ending, focus_plan, format_clock, minutes_text
+from .display import (
+    FigureSource,
+    catalog_figures,
+    ending,
+    focus_plan,
+    format_clock,
+    minutes_text,
+)
 from .driver import TimerDriver
 from .front import FocusView
 from .partial import PartialOffer
@@ -73,7 +81,7 @@ class SessionApp(widgets.VBox):
         self.clock = clock
         self._loop = loop
         self.store = open_store(self.messages, store)
-        self.figure = figure
+        self.figure = figure or catalog_figures(self.catalog, open_figures(self.messages))
         self.timer: SessionTimer | None = None
         self.recorder: SessionRecorder | None = None
         self.routine: Routine | None = None

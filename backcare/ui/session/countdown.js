@@ -208,9 +208,13 @@ function render({ model, el }) {
     where.textContent = over ? "" : step.where || "";
     next.textContent = over || !step.next ? "" : "Next: " + step.next;
     detail.textContent = over ? run.note || "" : step.detail || "";
-    figure.innerHTML = step.figure || "";
+    const picture = step.figure ? (plan().figures || {})[step.figure] || "" : "";
+    if (figure.dataset.key !== (step.figure || "")) {
+      figure.innerHTML = picture; // our own drawing (backcare.figures), never user text
+      figure.dataset.key = step.figure || "";
+    }
     figure.classList.toggle("bc-mirror", Boolean(step.mirror));
-    figure.classList.toggle("bc-still", step.kind !== "reps");
+    figure.classList.toggle("bc-still", run.state !== "running"); // a moving picture waits
     root.classList.toggle("bc-has-figure", Boolean(step.figure));
   }
 

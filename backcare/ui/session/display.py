@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ...catalog import Catalog
 from ...cues import cue_plan
+from ...figures import Figures, exercise_svg
+from ...prescription import Kind
 from ...timeline import Step, StepKind
 
 __all__ = [
     "FigureSource",
+    "catalog_figures",
     "ending",
     "focus_plan",
     "format_clock",
@@ -23,8 +27,9 @@ __all__ = [
     "step_where",
 ]
 
-#: ``figure(step) -> (svg, mirrored)``: the exercise's picture for a step, if there is one.
-FigureSource = Callable[[Step], tuple[str, bool]]
+#: ``figure(step, following) -> (svg, mirrored)``: the picture for a step ("" for none), and
+#: whether the view should mirror it (``exercise_svg`` mirrors the left side itself).
+FigureSource = Callable[[Step, Step | None], tuple[str, bool]]
 
 _LABELS = {
     StepKind.GET_READY: "get ready",
@@ -85,12 +90,19 @@ def focus_plan(
     figure: FigureSource | None = None,
     plan_id: int = 0,
 ) -> dict[str, Any]:
-    """The browser's copy of a timeline: one dict a step, and the total length."""
+    """The browser's copy of a timeline: one dict a step, the total length, and the pictures
+    (``figures``, each drawn once; a step's ``figure`` names its picture, "" for none)."""
     cues = cue_plan(steps, count_reps)
+    pictures: dict[str, str] = {}  # each picture once; steps name theirs
     rows = []
     before = 0.0
-    for step, step_cues in zip(steps, cues, strict=True):
-        svg, mirrored = figure(step) if figure is not None and step.exercise_id else ("", False)
+    for i, (step, step_cues) in enumerate(zip(steps, cues, strict=True)):
+        following = steps[i + 1] if i + 1 < len(steps) else None
+        svg, mirrored = figure(step, following) if figure is not None else ("", False)
+        key = ""
+        if svg:
+            key = next((k for k, v in pictures.items() if v == svg), f"f{len(pictures)}")
+            pictures[key] = svg
         rows.append(
             {
                 "index": step.index,
@@ -107,12 +119,12 @@ def focus_plan(
                 "phases": _phases(step),
                 "before": before,
                 "cues": step_cues,
-                "figure": svg,
+                "figure": key,
                 "mirror": bool(mirrored),
             }
         )
         before += float(step.seconds)
-    return {"id": plan_id, "steps": rows, "total": before}
+    return {"id": plan_id, "steps": rows, "total": before, "figures": pictures}
 
 
 def ending(stopped: bool, done_work_steps: int) -> tuple[str, str]:
@@ -125,3 +137,43 @@ def ending(stopped: bool, done_work_steps: int) -> tuple[str, str]:
             "Nothing was recorded as done. Press Start when you are ready to try again.",
         )
     return "Well done", "That is the whole routine."
+
+
+def catalog_figures(catalog: Catalog, figures: Figures | None = None) -> FigureSource:
+    """The exercise pictures (:func:`backcare.figures.exercise_svg`) for a timeline's steps.
+
+    A hold is drawn still in its held position; a roll and a set of reps move at the step's
+    tempo; a get-ready, a switch or a rest shows the start position of what comes next. The
+    picture is drawn for the step's side (the left side mirrored). Each picture is made once.
+    """
+    made: dict[tuple[Any, ...], str] = {}
+
+    def draw(exercise_id: str, phase: str, side: str | None, tempo: float, hold: Any) -> str:
+        key = (exercise_id, phase, side, tempo, hold)
+        if key not in made:
+            made[key] = exercise_svg(
+                catalog[exercise_id],
+                phase=phase,  # type: ignore[arg-type]
+                side=side,
+                size=240,
+                rep_seconds=tempo,
+                rep_hold_seconds=hold,
+                figures=figures,
+            )
+        return made[key]
+
+    def figure(step: Step, following: Step | None) -> tuple[str, bool]:
+        if step.kind.is_work and step.exercise_id in catalog:
+            exercise = catalog[step.exercise_id]
+            if step.kind is StepKind.REPS and step.rep_seconds:
+                hold = step.rep_hold_seconds
+                tempo = float(step.rep_seconds) - float(hold or 0)
+                return draw(exercise.id, "move", step.side, tempo, hold), False
+            phase = "move" if exercise.kind is Kind.ROLL else "hold"
+            return draw(exercise.id, phase, step.side, 3.0, None), False
+        upcoming = following if step.kind is not StepKind.SWITCH else step
+        if upcoming is not None and upcoming.exercise_id in catalog:
+            return draw(upcoming.exercise_id, "start", upcoming.side, 3.0, None), False
+        return "", False
+
+    return figure
