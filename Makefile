@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 # target installed (make lab after make test keeps the test tools).
 SYNC   := $(UV) sync --quiet --locked --inexact --python $(PYTHON)
 
-.PHONY: lab test lint format voila lite lock benchmarks demo clean
+.PHONY: lab app test lint format voila screenshots lite lock benchmarks demo clean
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -38,16 +38,30 @@ $(VENV)/.installed-lite: pyproject.toml uv.lock | $(UV)
 lock: | $(UV)
 	$(UV) lock
 
+# JupyterLab serves the whole checkout (data/user/ shows in its file browser, and the
+# paths are Binder's: /lab/tree/notebooks/...). Root (containers, cloud machines) needs
+# --allow-root; nobody else gets it. Options go in LAB_ARGS / APP_ARGS, e.g.
+#   make lab LAB_ARGS="--no-browser --port=8890"
 LAB_ARGS ?=
+APP_ARGS ?=
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# The app page: the six parts as tabs, code hidden (Voila).
+app: $(VENV)/.installed
+	$(BIN)/voila $(APP_ARGS) notebooks/app.ipynb
 
 # A static JupyterLite site in build/lite (the workbook in the browser; prints its size).
 lite: $(VENV)/.installed-lite
 	$(BIN)/python docs/lite/build_site.py --output build/lite
 
 voila: $(VENV)/.installed
-	$(BIN)/voila notebooks/02_guided_session.ipynb
+	$(BIN)/voila $(APP_ARGS) notebooks/02_guided_session.ipynb
+
+# Refresh the README's pictures in docs/screenshots (a plain test run never writes there).
+screenshots: $(VENV)/.installed-test
+	BACKCARE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -17,7 +17,7 @@ from typing import Any
 from . import paths
 from .prescription import Kind, Prescription, PrescriptionError, Sides
 from .progression.ladder import Ladder, LadderError
-from .userfiles import UserFileError, parse_toml, read_limited
+from .userfiles import MAX_TOML_BYTES, UserFileError, parse_toml, read_limited
 
 __all__ = ["Catalog", "CatalogError", "Exercise", "Group", "load_catalog"]
 
@@ -28,7 +28,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 _MIN_CUES, _MAX_CUES = 3, 5
 _MAX_TEXT = 300
 #: Largest catalog file read (the bundled one is about 10 kB) and most exercises in one.
-MAX_CATALOG_BYTES = 256 * 1024
+MAX_CATALOG_BYTES = MAX_TOML_BYTES
 MAX_EXERCISES = 200
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "exports_dir",
     "package_data_dir",
     "poses_path",
+    "preferences_path",
     "repo_root",
     "routines_dir",
     "slug",
@@ -130,13 +131,23 @@ def user_data_dir(*, create: bool = True) -> Path:
 
 
 def user_catalog_path() -> Path:
-    """Where a user may keep exercises of their own, merged into the catalog."""
-    return user_data_dir() / "my_exercises.toml"
+    """Where a user may keep exercises of their own, merged into the catalog (in a data
+    folder that cannot be made there is no such file; the pages say why)."""
+    try:
+        folder = user_data_dir()
+    except DataFolderError:
+        folder = user_data_dir(create=False)
+    return folder / "my_exercises.toml"
 
 
 def store_path() -> Path:
     """The SQLite file holding people, routines, sessions and check-ins."""
     return user_data_dir() / "backcare.sqlite3"
+
+
+def preferences_path() -> Path:
+    """A small JSON record of what the app page remembers (the last person and routine)."""
+    return user_data_dir() / "preferences.json"
 
 
 def error_log_path() -> Path:

@@ -27,17 +27,9 @@ from .routine import (
     save_routine,
     validate_name,
 )
+from .timeline import format_duration
 
 __all__ = ["PlannerModel", "format_duration"]
-
-
-def format_duration(seconds: float) -> str:
-    """``845`` -> ``"14 min 5 s"``; under a minute -> ``"45 s"``."""
-    seconds = round(seconds)
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
 class PlannerModel(t.HasTraits):

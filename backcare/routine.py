@@ -23,7 +23,7 @@ import pandas as pd
 from . import paths
 from .catalog import Catalog
 from .prescription import Prescription, PrescriptionError, Sides
-from .timeline import build_timeline, total_seconds
+from .timeline import build_timeline, format_duration, total_seconds
 from .userfiles import UserFileError, check_size, parse_json, read_limited
 
 __all__ = [
@@ -303,7 +303,8 @@ class Routine:
         return tuple(seen)
 
     def table(self, catalog: Catalog) -> pd.DataFrame:
-        """A readable table: one row an exercise, with its share of the routine's time."""
+        """A readable table: one row an exercise, with its share of the routine's time
+        (written as ``2 min 6 s``)."""
         steps = self.steps(catalog)
         rows = []
         for item in self.items:
@@ -319,10 +320,10 @@ class Routine:
                         Sides.BOTH: "both at once",
                         Sides.ALTERNATING: "alternating",
                     }[exercise.sides],
-                    "minutes": round(seconds / 60, 1),
+                    "time": format_duration(seconds),
                 }
             )
-        return pd.DataFrame(rows, columns=["exercise", "group", "prescription", "sides", "minutes"])
+        return pd.DataFrame(rows, columns=["exercise", "group", "prescription", "sides", "time"])
 
     # -- editing (returns new routines) -----------------------------------------------
     def renamed(self, name: str) -> Routine:

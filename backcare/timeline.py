@@ -19,7 +19,19 @@ if TYPE_CHECKING:
     from .catalog import Catalog
     from .routine import Routine
 
-__all__ = ["Step", "StepKind", "build_timeline", "total_seconds"]
+__all__ = ["Step", "StepKind", "build_timeline", "format_duration", "total_seconds"]
+
+
+def format_duration(seconds: float) -> str:
+    """How long something takes, for people: ``126`` -> ``"2 min 6 s"``, ``45`` -> ``"45 s"``.
+
+    The one way a duration is written anywhere in the workbook (never ``2.1`` minutes).
+    """
+    seconds = max(0, round(seconds))
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
 class StepKind(StrEnum):

@@ -35,6 +35,7 @@ from typing import Any
 __all__ = [
     "MAX_DEPTH",
     "MAX_NUMBER_DIGITS",
+    "MAX_TOML_BYTES",
     "UserFileError",
     "ZipReader",
     "check_size",
@@ -50,6 +51,9 @@ __all__ = [
 MAX_DEPTH = 32
 #: Longest number (digits) any backcare file needs; a score or a count has a few.
 MAX_NUMBER_DIGITS = 30
+#: Largest TOML file read (the bundled catalog and poses are under 10 kB each; a person's
+#: my_exercises.toml with a couple of hundred exercises fits).
+MAX_TOML_BYTES = 256 * 1024
 #: Longest CSV cell (characters) read; no backcare field comes near it.
 MAX_CSV_CELL = 128 * 1024
 _CHUNK = 64 * 1024

@@ -51,3 +51,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     this thread while the session's shared browser is open, and tests that run an event
     loop of their own (the timer's driver) cannot start one then."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# -- running the tests changes no tracked file in docs/ ----------------------------------------
+_DOCS_STATUS = pytest.StashKey[str]()
+
+
+def _docs_status() -> str | None:
+    """``git status --porcelain -- docs`` of the checkout, or ``None`` outside git."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "status", "--porcelain", "--", "docs"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("BACKCARE_SCREENSHOTS", "").strip():
+        return  # `make screenshots`: changing docs/screenshots is the point
+    status = _docs_status()
+    if status is not None:
+        session.config.stash[_DOCS_STATUS] = status
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if the tests changed a file under docs/ (only `make screenshots` may)."""
+    before = session.config.stash.get(_DOCS_STATUS, None)
+    if before is None:
+        return
+    after = _docs_status()
+    if after is not None and after != before:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "ERROR: the tests changed files under docs/ (git status):\n" + after, red=True
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

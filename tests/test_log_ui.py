@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import os
-import re
 import time
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
@@ -75,10 +73,10 @@ def _upload(app: CheckInApp, data: bytes, name: str) -> None:
     )
 
 
-def _link_bytes(html: str) -> bytes:
-    match = re.search(r'href="data:[^;]+;base64,([^"]+)"', html)
-    assert match, html
-    return base64.b64decode(match.group(1))
+def _sent_bytes(button) -> bytes:
+    """What one click on a download button hands to the browser."""
+    assert button.last is not None, "nothing was sent"
+    return button.last.data
 
 
 def test_form_shows_anchors_and_defaults(app: CheckInApp) -> None:
@@ -399,11 +397,12 @@ def test_export_and_reimport_a_person(app: CheckInApp) -> None:
         app.note.value = note
         app.submit.click()
     app.export_zip_button.click()
-    zipped = _link_bytes(app.export_links.value)
+    zipped = _sent_bytes(app.export_zip_button)
+    assert app.export_zip_button.last.mime == "application/zip"
     saved = list(paths.exports_dir().glob("backcare-me-*.zip"))
     assert len(saved) == 1 and saved[0].read_bytes() == zipped
     app.export_json_button.click()
-    as_json = _link_bytes(app.export_links.value)
+    as_json = _sent_bytes(app.export_json_button)
 
     fresh = CheckInApp(Store(":memory:"))
     _upload(fresh, zipped, "mine.zip")
@@ -422,7 +421,7 @@ def test_export_everyone(app: CheckInApp) -> None:
     app.store.add_person("Client")
     app.export_scope.value = "all"
     app.export_json_button.click()
-    assert b'"Client"' in _link_bytes(app.export_links.value)
+    assert b'"Client"' in _sent_bytes(app.export_json_button)
     assert list(paths.exports_dir().glob("backcare-everyone-*.json"))
 
 
@@ -496,3 +495,27 @@ def test_routine_conflict_on_import_is_shown(app: CheckInApp, catalog: Catalog) 
     assert app.messages.kind == "info" and "added 1 plan change" in app.messages.text
     assert "backcare-import-conflicts" in app.import_details.value
     assert "saved last is followed now" in app.import_details.value
+
+
+def test_after_saving_the_entry_selector_chooses_the_new_entry(app: CheckInApp) -> None:
+    """Issue 16, item 7: Edit right after Save edits the entry just saved, not an older one."""
+    app.discomfort.value = 3
+    app.note.value = "older"
+    app.submit.click()
+    older = app.entries.value
+    assert older is not None
+    app.discomfort.value = 6
+    app.note.value = "newest"
+    app.submit.click()
+    newest = app.store.checkins_frame(app.person_id).iloc[-1]
+    assert newest["note"] == "newest"
+    assert app.entries.value == int(newest["checkin_id"]) != older
+    app.edit_button.click()
+    assert app.note.value == "newest"
+    # Saving an edit of the older entry keeps that entry chosen.
+    app.cancel_edit.click()
+    app.entries.value = older
+    app.edit_button.click()
+    app.note.value = "older, edited"
+    app.submit.click()
+    assert app.entries.value == older

@@ -72,3 +72,68 @@ def test_two_pickers_are_independent() -> None:
         first, second = PersonPicker(store), PersonPicker(store)
         first.value = bob.id
         assert second.person_id == ann.id
+
+
+# -- issue 16, item 3: "add a person" wherever a person is chosen; every app sees them ------
+def test_planner_on_a_fresh_folder_can_name_a_person(catalog) -> None:
+    from backcare.ui.planner import PlannerApp
+
+    with Store(":memory:") as store:
+        planner = PlannerApp(catalog, store=store)
+        picker = planner.person
+        assert picker.options == ()
+        picker.add_button.click()
+        assert picker.new_name.layout.display is None  # the name box shows
+        picker.new_name.value = "Dana"
+        picker.confirm.click()
+        dana = next(p for p in store.people() if p.name == "Dana")
+        assert picker.person_id == dana.id
+        assert picker.messages.kind == "success"
+        assert picker.new_name.layout.display == "none"  # folded away again
+
+
+def test_every_open_app_sees_a_new_person_without_rerunning(catalog) -> None:
+    from backcare.ui.log import CheckInApp
+    from backcare.ui.planner import PlannerApp
+    from backcare.ui.trainer import TrainerApp
+
+    with Store(":memory:") as store:
+        store.add_person("Ann")
+        planner = PlannerApp(catalog, store=store)
+        diary = CheckInApp(store)
+        trainer = TrainerApp(store=store, catalog=catalog)
+        planner.person.add("Ben")
+        for picker in (diary.person, trainer.client_picker):
+            assert "Ben" in [label for label, _ in picker.options]
+            assert picker.label == "Ann"  # their own choice stays
+        assert "Ben" in [label for label, _ in trainer.clients.people_list.options]
+        # ... and the other way round: a client added in the trainer kit.
+        trainer.clients.add("Cleo")
+        assert "Cleo" in [label for label, _ in planner.person.options]
+        assert "Cleo" in [label for label, _ in diary.person.options]
+
+
+def test_add_a_person_refuses_bad_names_and_changes_nothing() -> None:
+    with Store(":memory:") as store:
+        store.add_person("Ann")
+        picker = PersonPicker(store)
+        for bad in ("", "   ", "ann", "x" * 500):
+            picker.show_adder(True)
+            picker.new_name.value = bad
+            picker.confirm.click()
+            assert picker.messages.kind == "error", bad
+            assert [p.name for p in store.people()] == ["Ann"]
+        picker.new_name.value = HOSTILE
+        picker.confirm.click()
+        assert picker.label == HOSTILE  # a plain label; the message escapes it
+        assert "<script>" not in picker.messages.value
+
+
+def test_the_demo_data_offers_no_add(catalog) -> None:
+    """The progress page on the demo data: nobody can be added to made-up data."""
+    from backcare.ui.progress import ProgressApp
+
+    app = ProgressApp(store=Store(":memory:"), catalog=catalog)
+    assert app.is_demo
+    assert app.picker.add_button.layout.display == "none"
+    assert PersonPicker(Store(":memory:")).add_button.layout.display != "none"

@@ -350,3 +350,32 @@ def test_migrating_real_data_dates_plans_and_guesses_zones(
         assert old.execute("SELECT saved_at FROM routines").fetchone()[0].startswith("2023-05-28")
     with Store(path) as again:  # opening again changes nothing
         assert len(again.plan_history(1, catalog).events) == 1
+
+
+def test_plan_rows_are_checked_one_by_one(store: Store, catalog: Catalog) -> None:
+    """Each record kind has its own validator: a bad plan change or zone is refused with a
+    reason and nothing else of the file is lost."""
+    me = store.add_person("Kim", zone="Europe/Paris")
+    store.save_routine(me.id, evening_session(catalog), on=_day(0))
+    document = json.loads(store.export_json())
+    good = document["plan_events"][0]
+    document["plan_events"] += [
+        {**good, "uid": "1" * 32, "kind": "delete"},
+        {**good, "uid": "2" * 32, "routine": None},  # a save without a routine
+        {**good, "uid": "3" * 32, "kind": "retire"},  # a retire carrying one
+        {**good, "uid": "4" * 32, "on_day": "5th of May"},
+    ]
+    with Store(":memory:") as fresh:
+        report = fresh.import_bytes(json.dumps(document).encode(), "odd.json")
+        reasons = " ".join(why for _, why in report.rejected)
+        assert len(report.rejected) == 4, report.rejected
+        assert "kind" in reasons and "routine" in reasons and "date" in reasons
+        assert report.added["plan_events"] == 1  # the good save came in
+    document["people"][0]["zone"] = "Mars/Olympus"
+    with Store(":memory:") as fresh:
+        report = fresh.import_bytes(json.dumps(document).encode(), "odd.json")
+        assert report.rejected[0] == (
+            "person 1",
+            "zone: 'Mars/Olympus' is not a known time zone; choose one such as Europe/Paris",
+        )
+        assert fresh.people() == []  # the person was refused, and so their plans

@@ -246,3 +246,46 @@ def test_switching_to_workday_breaks_means_weekdays(catalog) -> None:
     assert app.model.schedule.weekdays == (0, 1, 2, 3, 4)
     app.schedule_kind.value = "evening"
     assert app.model.schedule.weekdays == tuple(range(7))
+
+
+# -- issue 16, item 9: planner details ------------------------------------------------------
+def _descendants(widget) -> list:
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += _descendants(child)
+    return found
+
+
+def test_timing_fold_out_folds_its_fields(catalog) -> None:
+    """Every timing field lives inside the fold-out, which starts folded."""
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    inside = _descendants(app.timing_box)
+    fields = [app.rest_between_sets, *app.timing_fields.values()]
+    assert len(fields) == 6
+    assert all(any(f is w for w in inside) for f in fields)
+    assert app.timing_box.selected_index is None  # folded
+    outside = [w for w in _descendants(app) if not any(w is i for i in inside)]
+    assert not any(f is w for f in fields for w in outside)
+
+
+def test_saved_list_shows_routine_names(catalog) -> None:
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    app.name.value = "Evening stretch for Dana"
+    app.save_button.click()
+    labels = [label for label, _ in app.saved.options]
+    assert labels == ["Evening stretch for Dana"]
+    assert app.saved.label == "Evening stretch for Dana"
+
+
+def test_durations_are_minutes_and_seconds_everywhere(catalog) -> None:
+    """The total and the table's rows say "2 min 6 s", never decimal minutes."""
+    app = PlannerApp(catalog, store=Store(":memory:"))
+    for group in ("upper_back", "foot_calf", "hip_pelvis"):
+        app.group_boxes[group].value = False
+    total = format_duration(app.model.duration_seconds)
+    assert total in app.duration.value
+    rows = app.model.routine.table(catalog)["time"]
+    for text in rows:
+        assert text in app.table.value
+        assert "." not in text and ("min" in text or text.endswith(" s"))
+    assert format_duration(126) == "2 min 6 s"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from backcare import paths
 from backcare.routine import evening_session
 from backcare.store import Store
 from backcare.ui.progress import ProgressApp, ProgressModel
@@ -136,7 +137,9 @@ def test_errors_in_a_callback_show_in_the_widget(
     monkeypatch.setattr(app.model, "report", broken)
     app.range_picker.value = "all"
     assert app.messages.kind == "error"
-    assert "the store went away" in app.messages.text
+    # raised outside backcare's own code: a sentence naming the log, which keeps the details
+    assert str(paths.error_log_path()) in app.messages.text
+    assert "the store went away" in paths.error_log_path().read_text(encoding="utf-8")
 
 
 def test_two_apps_do_not_interfere(data_dir: Path) -> None:
@@ -214,7 +217,9 @@ def test_an_error_in_the_first_draw_shows_in_the_widget(
     monkeypatch.setattr(ProgressModel, "report", broken)
     app = ProgressApp()
     assert app.messages.kind == "error"
-    assert "the figure could not be drawn" in app.messages.text
+    assert "RuntimeError" not in app.messages.text
+    assert str(paths.error_log_path()) in app.messages.text
+    assert "the figure could not be drawn" in paths.error_log_path().read_text(encoding="utf-8")
 
 
 def test_a_damaged_data_file_shows_the_demo_and_says_why(data_dir: Path) -> None:

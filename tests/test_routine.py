@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -23,7 +24,7 @@ from backcare.routine import (
     save_routine,
     workday_break,
 )
-from backcare.timeline import StepKind
+from backcare.timeline import StepKind, format_duration
 
 
 def test_evening_template_has_all_groups(catalog) -> None:
@@ -87,8 +88,12 @@ def test_table_lists_each_exercise_with_minutes(catalog) -> None:
     routine = from_groups(catalog, ["upper_back"])
     table = routine.table(catalog)
     assert list(table["exercise"]) == [e.name for e in catalog.in_group("upper_back")]
-    total = routine.duration_seconds(catalog) / 60
-    assert table["minutes"].sum() <= total  # get-ready and between-exercise rests not in rows
+    steps = routine.steps(catalog)
+    for item, shown in zip(routine.items, table["time"], strict=True):
+        seconds = sum(s.seconds for s in steps if s.exercise_id == item.exercise_id)
+        assert shown == format_duration(seconds)
+    assert all(re.fullmatch(r"(\d+ min)?( ?\d+ s)?", t) for t in table["time"]), table["time"]
+    assert not any("." in t for t in table["time"])  # never decimal minutes
 
 
 def test_equipment_is_listed_once(catalog) -> None:

@@ -180,8 +180,10 @@ def test_trainer_flow_writes_every_file(store: Store, catalog: Catalog, data_dir
     assert handout.is_relative_to(data_dir.resolve())
     page = handout.read_text(encoding="utf-8")
     assert "Doorway chest stretch" in page and "Ann" in page
-    assert 'download="handout-ann-workday-break-upper-back.html"' in app.handout_link.value
-    assert "data:text/html;base64," in app.handout_link.value
+    sent = app.handout_button.last
+    assert sent.filename == "handout-ann-workday-break-upper-back.html"
+    assert sent.mime == "text/html" and app.handout_button.mode == "open"  # opens in a tab
+    assert app.handout_download.click().data == sent.data
 
     app.start_date.value = dt.date(2025, 3, 27)
     app.work_start.value = dt.time(8, 0)
@@ -195,12 +197,12 @@ def test_trainer_flow_writes_every_file(store: Store, catalog: Catalog, data_dir
     assert [s.hour for s in starts] == [9, 10, 11, 12]
     assert str(starts[0].tzinfo) == "Europe/Paris"
     assert events[0]["RRULE"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
-    assert "text/calendar" in app.calendar_link.value
+    assert app.calendar_button.last.mime == "text/calendar"
 
     app.plan_button.click()
     plan = app.last_files["plan"]
     assert json.loads(plan.read_text(encoding="utf-8")) == saved[0].routine.to_dict()
-    assert "application/json" in app.plan_link.value
+    assert app.plan_button.last.mime == "application/json"
 
 
 def test_evening_calendar_from_controls(store: Store, catalog: Catalog) -> None:

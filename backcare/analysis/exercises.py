@@ -312,6 +312,13 @@ def hurting_exercises(sessions: pd.DataFrame, start: Any = None, end: Any = None
     return _hurting(texts, _day_numbers(sessions["started_at"]), first, last)
 
 
+_NO_HURT = pd.DataFrame(
+    {"times": np.zeros(0, dtype="int64"), "last": np.zeros(0, dtype="datetime64[us]")},
+    index=pd.Index([], name="exercise_id", dtype="object"),
+)
+"""The table of exercises that hurt, with none (copied, never handed out itself)."""
+
+
 def _has_text(texts: np.ndarray) -> np.ndarray:
     """Which entries are non-empty text."""
     return np.fromiter(
@@ -322,6 +329,8 @@ def _has_text(texts: np.ndarray) -> np.ndarray:
 def _hurting(texts: np.ndarray, days: np.ndarray, first: int | None, last: int | None):
     """:func:`hurting_exercises` from the sessions' texts and day numbers (``first`` and
     ``last`` day numbers, ``None`` for no limit)."""
+    if len(texts) == 0:
+        return _NO_HURT.copy()
     keep = (days != _NO_DAY) & _has_text(texts)
     if first is not None:
         keep &= days >= first

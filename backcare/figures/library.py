@@ -28,13 +28,13 @@ A mistake raises :class:`FigureError` naming the file, the exercise and the fiel
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..userfiles import MAX_TOML_BYTES, UserFileError, parse_toml, read_limited
 from .body import Limb, Pose, PoseError
 from .scene import PROP_KINDS, Figure, Highlight, Prop
 
@@ -97,12 +97,12 @@ def load_figures(
 
 
 def _parse(path: Path, *, source: str) -> tuple[Figure, ...]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FigureError(f"{path}: file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FigureError(f"{path}: not valid TOML ({exc})") from None
+    if not path.exists():
+        raise FigureError(f"{path}: file not found")
+    try:  # the one reading layer for files a person brings (size, depth, numbers, BOM)
+        data = parse_toml(read_limited(path, MAX_TOML_BYTES, "a catalog"), str(path))
+    except UserFileError as exc:
+        raise FigureError(str(exc)) from None
     if source == "bundled" and data.get("format") != FORMAT:
         raise FigureError(f"{path}: format must be {FORMAT!r}")
     if source == "bundled" and data.get("version") != VERSION:

@@ -21,8 +21,8 @@ from typing import Any, Protocol
 import ipywidgets as widgets
 import traitlets
 
-from ..routine import RoutineError, validate_name
 from .common import Messages, esc
+from .people import People
 
 __all__ = ["ClientManager"]
 
@@ -39,6 +39,7 @@ class ClientManager(widgets.VBox):
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self.people = People.of(store)
         self._pickers: list[_Refreshable] = []
         self._listeners: list[Callable[[], None]] = []
         self._undo_person: int | None = None
@@ -83,6 +84,8 @@ class ClientManager(widgets.VBox):
             ]
         )
         self.add_class("backcare-clients")
+        # Someone added in any picker on this store shows in the list at once.
+        self.people.observe(guard(lambda _: self.refresh()), names="version")
         self.refresh()
 
     # -- wiring ----------------------------------------------------------------------------
@@ -175,16 +178,7 @@ class ClientManager(widgets.VBox):
         return int(self.people_list.value)
 
     def _valid_new_name(self, name: str, except_id: int | None = None) -> str:
-        try:
-            clean = validate_name(name, "name")
-        except RoutineError as exc:
-            text = str(exc)
-            raise ValueError(f"{text[0].upper()}{text[1:]}; nothing was changed.") from None
-        for person in self.store.people(include_archived=True):
-            if person.id != except_id and person.name.casefold() == clean.casefold():
-                where = " (archived)" if person.archived else ""
-                raise ValueError(f"There is already someone called {person.name}{where}.")
-        return clean
+        return self.people.check_new_name(name, except_id)
 
     def _sync_buttons(self) -> None:
         chosen = self.people_list.value
@@ -195,6 +189,7 @@ class ClientManager(widgets.VBox):
         self.archive_button.icon = "box-open" if archived else "archive"
 
     def _changed(self, select: int | None = None) -> None:
+        self.people.changed()
         self.refresh(select=select)
         for picker in self._pickers:
             picker.refresh()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 __all__ = [
+    "LINK_BUTTON_STYLE",
     "Messages",
     "download_link",
     "esc",
@@ -198,10 +199,21 @@ def download_link(data: bytes, filename: str, mime: str, label: str | None = Non
     """
     payload = base64.b64encode(data).decode("ascii")
     return (
-        f'<a class="backcare-download" download="{esc(filename)}" '
-        f'href="data:{esc(mime)};base64,{payload}" target="_blank" '
-        f'style="font-weight:600">{esc(label or "Download " + filename)}</a>'
+        f'<a class="backcare-download" download="{esc(filename)}" role="button" '
+        f'href="data:{esc(mime)};base64,{payload}" target="_blank" style="{LINK_BUTTON_STYLE}">'
+        f'<i class="fa fa-download" aria-hidden="true"></i> '
+        f"{esc(label or 'Download ' + filename)}</a>"
     )
+
+
+#: A link drawn like the widgets' own buttons (grey face, the same height), so a person
+#: sees at once that it does something.
+LINK_BUTTON_STYLE = (
+    "display:inline-block;box-sizing:border-box;height:28px;line-height:28px;padding:0 12px;"
+    "margin:2px 6px 2px 0;border-radius:2px;background:#eeeeee;color:rgba(0,0,0,.8);"
+    "text-decoration:none;white-space:nowrap;font-size:13px;"
+    "box-shadow:0 1px 2px rgba(0,0,0,.2)"
+)
 
 
 def open_store(messages: Messages, store: Store | None = None) -> Store:

@@ -64,12 +64,20 @@ class FollowingNow(widgets.VBox):
             description="Undo last change",
             icon="undo",
             disabled=True,
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="auto", flex="0 0 auto"),  # as wide as its words
             tooltip="Take back the latest save, retirement or resumption",
         )
         self.undo_button.add_class("backcare-plan-undo")
         self.undo_button.on_click(messages.guard(lambda _: self.undo()))
-        super().__init__([self.title, self.rows, widgets.HBox([self.mode, self.undo_button])])
+        super().__init__(
+            [
+                self.title,
+                self.rows,
+                widgets.HBox(
+                    [self.mode, self.undo_button], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+            ]
+        )
         self.add_class("backcare-following")
         self.refresh()
 
@@ -174,8 +182,8 @@ class FollowingNow(widgets.VBox):
             button = widgets.Button(description="Resume", icon="play", tooltip="Follow again")
             button.add_class("backcare-plan-resume")
             button.on_click(self.messages.guard(lambda _, uid=plan.plan_uid: self.resume(uid)))
-        button.layout = widgets.Layout(width="auto")
-        return widgets.HBox([label, button])
+        button.layout = widgets.Layout(width="auto", flex="0 0 auto")  # never squeezed
+        return widgets.HBox([label, button], layout=widgets.Layout(flex_flow="row wrap"))
 
     def _person(self) -> int:
         person_id = self.person()

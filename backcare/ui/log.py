@@ -32,7 +32,9 @@ from .. import paths
 from ..progression import MORNING_QUESTION
 from ..progression.records import morning_question_due
 from ..store import ImportReport, InputError, Store, StoreOpenError
-from .common import Messages, download_link, esc, watch_store
+from .common import Messages, esc, watch_store
+from .dates import DEFAULT_STYLE, BrowserDates, DateStyle, format_when
+from .file_button import FileButton, FilePayload
 from .people import PersonPicker
 from .zone import ZoneControl
 
@@ -162,7 +164,7 @@ class CheckInLog(traitlets.HasTraits):
         if kind not in ("zip", "json"):
             raise InputError(f"exports are 'zip' or 'json', not {kind!r}")
         who = "everyone" if person_id is None else _slug(self.store.person(person_id).name)
-        stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(self.store.zone(person_id)).strftime("%Y%m%d-%H%M%S")
         filename = f"backcare-{who}-{stamp}.{kind}"
         if kind == "zip":
             data, mime = self.store.export_zip(person_id), "application/zip"
@@ -176,7 +178,7 @@ class CheckInLog(traitlets.HasTraits):
         return report
 
 
-def _table_html(frame: pd.DataFrame) -> str:
+def _table_html(frame: pd.DataFrame, style: DateStyle = DEFAULT_STYLE) -> str:
     """The recent entries as an escaped HTML table."""
     if frame.empty:
         return '<p class="backcare-empty"><i>No check-ins yet for this person.</i></p>'
@@ -189,7 +191,7 @@ def _table_html(frame: pd.DataFrame) -> str:
         peg = "" if pd.isna(row.peg) else f"{row.peg:.1f}"
         note = esc(row.note).replace("\n", "<br>")
         cells = (
-            esc(f"{row.at:%a %d %b %Y %H:%M %Z}".rstrip()),  # the zone says which clock
+            esc(format_when(row.at, style, zone=True)),  # the zone says which clock
             esc(f"{row.discomfort}/10"),
             esc(peg),
             esc(CONTEXT_LABELS.get(row.context, row.context))
@@ -207,10 +209,10 @@ def _table_html(frame: pd.DataFrame) -> str:
     )
 
 
-def _entry_label(row: Any) -> str:
+def _entry_label(row: Any, style: DateStyle = DEFAULT_STYLE) -> str:
     note = " ".join(str(row.note).split())
     note = (note[:30] + "…") if len(note) > 30 else note
-    label = f"{row.at:%d %b %H:%M} · {row.discomfort}/10"
+    label = f"{format_when(row.at, style)} · {row.discomfort}/10"
     return f"{label} · {note}" if note else label
 
 
@@ -271,6 +273,8 @@ class CheckInApp(widgets.VBox):
         self.messages = Messages()
         self.title = widgets.HTML("<h3 style='margin:4px 0'>How is your back right now?</h3>")
         self.person = PersonPicker(self.store)
+        # How the browser writes dates (its pickers' order): the table and labels follow it.
+        self.dates = BrowserDates()
         # the person's zone (from the browser the first time): days and times are counted in it
         self.zone = ZoneControl(
             self.store, lambda: self.person_id, self.messages, on_change=self.refresh
@@ -393,9 +397,15 @@ class CheckInApp(widgets.VBox):
             options=[("This person", "person"), ("Everyone", "all")], value="person"
         )
         self.export_scope.add_class("backcare-export-scope")
-        self.export_zip_button = widgets.Button(description="CSV files (zip)", icon="download")
+        # One click each: the kernel makes the file and the browser saves it.
+        guard = self.messages.guard
+        self.export_zip_button = FileButton(
+            "Download CSV files (zip)", guard(lambda: self._on_export("zip"))
+        )
         self.export_zip_button.add_class("backcare-export-zip")
-        self.export_json_button = widgets.Button(description="JSON file", icon="download")
+        self.export_json_button = FileButton(
+            "Download a JSON file", guard(lambda: self._on_export("json"))
+        )
         self.export_json_button.add_class("backcare-export-json")
         self.export_links = widgets.HTML()
         self.export_links.add_class("backcare-export-links")
@@ -418,7 +428,7 @@ class CheckInApp(widgets.VBox):
                 ),
                 self.peg_box,
                 self.note,
-                widgets.HBox([self.when, self.now_button]),
+                widgets.HBox([self.when, self.now_button, self.dates]),
                 self.zone,
                 self.context,
                 self.morning_box,
@@ -453,14 +463,13 @@ class CheckInApp(widgets.VBox):
     # -- wiring --------------------------------------------------------------------------
     def _wire(self) -> None:
         guard = self.messages.guard
+        self.dates.observe(guard(lambda _: self.refresh()), names="convention")
         self.submit.on_click(guard(self._on_submit))
         self.cancel_edit.on_click(guard(lambda _: self.reset_form()))
         self.now_button.on_click(guard(lambda _: self._set_now()))
         self.edit_button.on_click(guard(self._on_edit))
         self.delete_button.on_click(guard(self._on_delete))
         self.undo_button.on_click(guard(self._on_undo))
-        self.export_zip_button.on_click(guard(lambda _: self._on_export("zip")))
-        self.export_json_button.on_click(guard(lambda _: self._on_export("json")))
         self.upload.observe(guard(self._on_upload), names="value")
         self.peg_include.observe(guard(self._on_peg_include), names="value")
         self.person.observe(guard(lambda _: self._on_person()), names="person_id")
@@ -473,6 +482,11 @@ class CheckInApp(widgets.VBox):
         traitlets.dlink((self.model, "can_undo"), (self.undo_button, "disabled"), lambda c: not c)
 
     # -- helpers -------------------------------------------------------------------------
+    @property
+    def date_style(self) -> DateStyle:
+        """The person's way of writing dates: their browser's, once it has said."""
+        return self.dates.date_style()
+
     @property
     def person_id(self) -> int | None:
         return self.person.person_id
@@ -604,9 +618,10 @@ class CheckInApp(widgets.VBox):
                 "<b>Take your data with you</b>.</i></p>"
             )
         else:
-            self.table.value = _table_html(frame)
+            self.table.value = _table_html(frame, self.date_style)
         current = self.entries.value
-        options = [(_entry_label(row), int(row.checkin_id)) for row in frame.itertuples()]
+        style = self.date_style
+        options = [(_entry_label(row, style), int(row.checkin_id)) for row in frame.itertuples()]
         self.entries.options = options
         ids = [value for _, value in options]
         self.entries.value = current if current in ids else (ids[0] if ids else None)
@@ -633,16 +648,24 @@ class CheckInApp(widgets.VBox):
         fields = self._form_fields()
         discomfort = self.discomfort.value
         if self.editing_id is not None:
-            self.model.edit(self.editing_id, discomfort=discomfort, **fields)
+            checkin_id = self.editing_id
+            self.model.edit(checkin_id, discomfort=discomfort, **fields)
             self.messages.success("Changes saved. Undo puts the entry back as it was.")
         else:
             checkin_id = self.model.add(person_id, discomfort, **fields)
             if person_id is None:
                 self.person.select(self.store.checkin(checkin_id)["person_id"])
             at = fields["at"]
-            clock = f"{at:%H:%M %Z}".rstrip()
-            self.messages.success(f"Saved: {discomfort}/10 at {clock} on {at:%a %d %b}.")
+            when = format_when(at, self.date_style, zone=True)
+            self.messages.success(f"Saved: {discomfort}/10, {when}.")
         self.reset_form()
+        self._select_entry(checkin_id)
+
+    def _select_entry(self, checkin_id: int) -> None:
+        """Point the Entry selector at ``checkin_id`` (the one just saved), so Edit and
+        Delete act on it; an entry older than the recent list leaves the choice as it is."""
+        if checkin_id in [value for _, value in self.entries.options]:
+            self.entries.value = checkin_id
 
     def _on_edit(self, _button: Any = None) -> None:
         if self.entries.value is None:
@@ -670,7 +693,8 @@ class CheckInApp(widgets.VBox):
             self.reset_form()
         row = self.model.delete(self.entries.value)
         self.messages.info(
-            f"Deleted the entry of {row['at']:%d %b %H:%M} ({row['discomfort']}/10). "
+            f"Deleted the entry of {format_when(row['at'], self.date_style)} "
+            f"({row['discomfort']}/10). "
             "Press Undo to bring it back."
         )
 
@@ -680,14 +704,12 @@ class CheckInApp(widgets.VBox):
             "The deleted entry is back." if action == "delete" else "The edit was undone."
         )
 
-    def _on_export(self, kind: str) -> None:
+    def _on_export(self, kind: str) -> FilePayload:
         person_id = self._require_person() if self.export_scope.value == "person" else None
         export = self.model.export(kind, person_id)
-        link = download_link(export.data, export.filename, export.mime)
-        self.export_links.value = (
-            f"<div>{link} <small>(also saved as {esc(export.saved_to)})</small></div>"
-        )
-        self.messages.success(f"Export ready: {export.filename}.")
+        self.export_links.value = f"<small>A copy is saved as {esc(export.saved_to)}.</small>"
+        self.messages.success(f"Export downloading: {export.filename}.")
+        return FilePayload(export.data, export.filename, export.mime)
 
     def _on_upload(self, change: dict[str, Any]) -> None:
         files = change["new"]

@@ -7,17 +7,20 @@ lives here.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..catalog import Catalog, Exercise
 from ..figures import Figures
-from ..planner import PlannerModel, format_duration
+from ..planner import PlannerModel
 from ..prescription import ALLOWED, Kind, limits_text
 from ..progression.advice import Advisor
-from ..routine import TIMING_LIMITS, Routine, ScheduleKind
+from ..routine import TIMING_LIMITS, Routine, RoutineError, ScheduleKind, load_routine
 from ..store import Store
+from ..timeline import format_duration
 from ..zones import today_in
 from .common import Messages, esc, open_catalog, open_store
 from .following import FollowingNow
@@ -207,6 +210,7 @@ class PlannerApp(widgets.VBox):
             value=t.self_paced_reps,
             description="I set my own pace for reps (press Done after each set)",
             indent=False,
+            layout=widgets.Layout(width="auto"),  # as wide as its words
         )
         for name, control in self.timing_fields.items():
             control.add_class(f"backcare-timing-{name.replace('_', '-')}")
@@ -223,6 +227,21 @@ class PlannerApp(widgets.VBox):
         )
         self.rest_between_sets.add_class("backcare-rest-between-sets")
         self.rest_between_sets.observe(guard(self._on_rest_between_sets), names="value")
+        # Folded until opened: the fields themselves live inside the fold-out.
+        self.timing_box = widgets.Accordion(
+            children=[
+                widgets.VBox(
+                    [
+                        widgets.HTML("<small>These apply to the whole routine.</small>"),
+                        self.rest_between_sets,
+                        *self.timing_fields.values(),
+                    ]
+                )
+            ],
+            selected_index=None,
+        )
+        self.timing_box.set_title(0, "Timing: get-ready, rests, side switches, tempo")
+        self.timing_box.add_class("backcare-timing")
 
         # -- result ----------------------------------------------------------------------
         self.duration = widgets.HTML()
@@ -288,11 +307,7 @@ class PlannerApp(widgets.VBox):
                 self.schedule_kind,
                 widgets.HBox([self.evening_time, self.every_hours, self.work_start, self.work_end]),
                 self.schedule_text,
-                widgets.HTML(
-                    "<details><summary><b>Timing</b>: get-ready, rests, side switches, "
-                    "tempo</summary><small>These apply to the whole routine.</small></details>"
-                ),
-                widgets.VBox([self.rest_between_sets, *self.timing_fields.values()]),
+                self.timing_box,
                 widgets.HTML("<h3>4. Your routine</h3>"),
                 self.duration,
                 self.table,
@@ -465,6 +480,23 @@ class PlannerApp(widgets.VBox):
 
     def _refresh_saved(self, select: str | None = None) -> None:
         files = self.model.saved()
-        self.saved.options = [(p.stem, p) for p in files]
+        self.saved.options = list(zip(self._saved_labels(files), files, strict=True))
         chosen = [p for p in files if p.name == select] or files[:1]
         self.saved.value = chosen[0] if chosen else None
+
+    def _saved_labels(self, files: list[Path]) -> list[str]:
+        """Each file's routine name (the file name only when it cannot be read); a name
+        saved more than once also shows when, newest first as the files are."""
+        names = []
+        for path in files:
+            try:
+                names.append(load_routine(path, self.model.catalog).name)
+            except (RoutineError, OSError, ValueError):
+                names.append(f"{path.stem} (cannot be read)")
+        labels = []
+        for name, path in zip(names, files, strict=True):
+            if names.count(name) > 1:
+                stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+                name = f"{name}, saved {stamp:%a %d %b %Y %H:%M}"
+            labels.append(name)
+        return labels

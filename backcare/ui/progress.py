@@ -326,7 +326,9 @@ class ProgressApp(widgets.VBox):
         self.summary = widgets.HTML()
         self.summary.add_class("backcare-progress-summary")
         self.longer_button = widgets.Button(
-            description="Show a longer period", icon="expand", layout={"display": "none"}
+            description="Show a longer period",
+            icon="expand",
+            layout={"display": "none", "width": "auto", "align_self": "flex-start"},
         )
         self.longer_button.add_class("backcare-progress-longer")
         self.hurting_html = widgets.HTML()
@@ -411,7 +413,7 @@ class ProgressApp(widgets.VBox):
         self.model = ProgressModel(store, self.catalog, today=self._today)
         self.suggestions = SuggestionsPanel(Advisor(store, self.catalog, today=self._today))
         self.suggestions_box.children = [self.suggestions]
-        self.picker = PersonPicker(store)
+        self.picker = PersonPicker(store, can_add=not store.is_demo)
         self.picker.add_class("backcare-progress-person")
         self.controls.children = (
             self.picker,

@@ -11,7 +11,8 @@ from ..catalog import Catalog
 from ..safety import NOT_TREATMENT, red_flags_html
 from ..store import Store, StoreOpenError
 from ..store.browser import in_browser
-from .common import Messages, download_link, esc, open_catalog, watch_store
+from .common import Messages, esc, open_catalog, watch_store
+from .file_button import FileButton, FilePayload
 
 # Shown when the workbook runs in the browser (JupyterLite), beside the backup button.
 BROWSER_STORAGE_NOTE = (
@@ -54,9 +55,9 @@ class StartPage(widgets.VBox):
         self.folder = widgets.HTML()
         self.status = widgets.HTML()
         self.status.add_class("backcare-start-status")
-        self.backup = widgets.Button(description="Download all my data", icon="download")
+        # One click: the kernel makes the zip and the browser saves it.
+        self.backup = FileButton("Download all my data", self.messages.guard(self._backup_file))
         self.backup.add_class("backcare-backup")
-        self.backup_link = widgets.HTML()
         self.store: Store | None = None
         try:
             self.store = store or Store()
@@ -64,7 +65,6 @@ class StartPage(widgets.VBox):
             self.messages.error(str(exc))
         else:
             watch_store(self.messages, self.store)
-        self.backup.on_click(self.messages.guard(self._on_backup))
         self.red_flags = widgets.HTML(
             f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html()
         )
@@ -74,7 +74,7 @@ class StartPage(widgets.VBox):
                 self.red_flags,
                 self.folder,
                 self.status,
-                widgets.HBox([self.backup, self.backup_link]),
+                self.backup,
                 self.messages,
                 widgets.HTML("<h3>The exercises</h3>" + catalog_overview_html(self.catalog)),
             ],
@@ -111,15 +111,13 @@ class StartPage(widgets.VBox):
                 f"<b>{sessions}</b> session{'s' * (sessions != 1)} for: {names}.</p>"
             )
 
-    def _on_backup(self, _button: widgets.Button) -> None:
+    def _backup_file(self) -> FilePayload:
         if self.store is None:
             raise ValueError("the data file could not be opened, so there is nothing to save")
         data = self.store.export_zip()
         path = paths.write_export(data, "backcare-export.zip")
-        self.backup_link.value = download_link(
-            data, path.name, "application/zip", "Click to download the zip"
-        )
         self.messages.success(
-            f"Your data is ready ({len(data):,} bytes); a copy is in "
+            f"Your data is downloading ({len(data):,} bytes); a copy is in "
             f"{path.parent.name}/ in your data folder."
         )
+        return FilePayload(data, path.name, "application/zip")

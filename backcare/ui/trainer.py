@@ -42,7 +42,8 @@ from ..routine import (
 )
 from ..zones import today_in
 from .clients import ClientManager
-from .common import Messages, download_link, esc, open_catalog, open_store
+from .common import Messages, esc, open_catalog, open_store
+from .file_button import FileButton, FilePayload
 from .following import FollowingNow
 from .people import PersonPicker
 
@@ -168,6 +169,7 @@ class TrainerApp(widgets.VBox):
         self.store = open_store(self.messages, store)
         self._options: list[_Option] = []
         self.last_files: dict[str, Path] = {}
+        self._payloads: dict[str, FilePayload] = {}
         self._build()
         self._wire()
         self._refresh_routines()
@@ -180,25 +182,36 @@ class TrainerApp(widgets.VBox):
         self.clients = ClientManager(self.store)
         self.client_picker = PersonPicker(self.store, description="Client")
         self.clients.add_picker(self.client_picker)
-        self.routine_choice = widgets.Dropdown(description="Routine")
+        # As wide as the longest routine's name ("Evening for Dana ..." was cut short).
+        self.routine_choice = widgets.Dropdown(
+            description="Routine", layout=widgets.Layout(width="auto", max_width="100%")
+        )
         self.routine_choice.add_class("backcare-trainer-routine")
         self.routine_info = widgets.HTML()
         self.assign_button = widgets.Button(
             description="Save for this client",
             icon="save",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="auto", flex="0 0 auto"),
             tooltip="Keep this routine",
         )
         self.assign_button.add_class("backcare-trainer-assign")
         self.upload = RoutineUpload(self.catalog, self.store, person=self._person_id)
         self.following = FollowingNow(self.store, self.catalog, self._person_id, self.messages)
 
-        self.handout_button = widgets.Button(
-            description="Printable handout", icon="print", layout=widgets.Layout(width="auto")
+        guard = self.messages.guard
+        # One click each: "Open" shows the handout in a new tab, ready to print.
+        self.handout_button = FileButton(
+            "Open the handout to print",
+            guard(lambda: self._file("handout", self.make_handout)),
+            mode="open",
+            icon="print",
+            hint="Opens in a new tab; print it there or save it as PDF",
         )
         self.handout_button.add_class("backcare-trainer-handout")
-        self.handout_link = widgets.HTML()
-        self.handout_link.add_class("backcare-trainer-handout-link")
+        self.handout_download = FileButton(
+            "Download the handout", guard(lambda: self._file("handout", self.make_handout))
+        )
+        self.handout_download.add_class("backcare-trainer-handout-download")
 
         style = {"description_width": "110px"}
         self.start_date = widgets.DatePicker(
@@ -239,21 +252,19 @@ class TrainerApp(widgets.VBox):
             style=style,
         )
         self.timezone.add_class("backcare-calendar-zone")
-        self.calendar_button = widgets.Button(
-            description="Calendar file", icon="calendar", layout=widgets.Layout(width="auto")
+        self.calendar_button = FileButton(
+            "Download the calendar file",
+            guard(lambda: self._file("calendar", self.make_calendar)),
+            icon="calendar",
         )
         self.calendar_button.add_class("backcare-trainer-calendar")
-        self.calendar_link = widgets.HTML()
-        self.calendar_link.add_class("backcare-trainer-calendar-link")
 
-        self.plan_button = widgets.Button(
-            description="Plan file for the client",
+        self.plan_button = FileButton(
+            "Download the plan file for the client",
+            guard(lambda: self._file("plan", self.make_plan_file)),
             icon="share",
-            layout=widgets.Layout(width="auto"),
         )
         self.plan_button.add_class("backcare-trainer-plan")
-        self.plan_link = widgets.HTML()
-        self.plan_link.add_class("backcare-trainer-plan-link")
 
     def _layout(self) -> list[widgets.Widget]:
         def heading(text: str) -> widgets.HTML:
@@ -266,7 +277,11 @@ class TrainerApp(widgets.VBox):
             heading("1. Clients"),
             self.clients,
             heading("2. Whose plan, which routine"),
-            widgets.HBox([self.client_picker, self.routine_choice, self.assign_button]),
+            # Wraps on a narrow screen rather than squeezing the button's words.
+            widgets.HBox(
+                [self.client_picker, self.routine_choice, self.assign_button],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+            ),
             self.routine_info,
             self.following,
             widgets.HTML(
@@ -275,7 +290,10 @@ class TrainerApp(widgets.VBox):
             ),
             self.upload,
             heading("3. Printable handout"),
-            widgets.HBox([self.handout_button, self.handout_link]),
+            widgets.HBox(
+                [self.handout_button, self.handout_download],
+                layout=widgets.Layout(flex_flow="row wrap"),
+            ),
             heading("4. Calendar reminders"),
             self.start_date,
             self.kind,
@@ -287,9 +305,9 @@ class TrainerApp(widgets.VBox):
             widgets.HTML(
                 "<i>Binder and most servers run on UTC: pick the zone the client lives in.</i>"
             ),
-            widgets.HBox([self.calendar_button, self.calendar_link]),
+            self.calendar_button,
             heading("5. Hand the plan over"),
-            widgets.HBox([self.plan_button, self.plan_link]),
+            self.plan_button,
             self.messages,
         ]
 
@@ -301,9 +319,6 @@ class TrainerApp(widgets.VBox):
         self.routine_choice.observe(guard(lambda _: self._on_routine()), names="value")
         self.kind.observe(guard(self._on_kind), names="value")
         self.assign_button.on_click(guard(lambda _: self.save_for_client()))
-        self.handout_button.on_click(guard(lambda _: self.make_handout()))
-        self.calendar_button.on_click(guard(lambda _: self.make_calendar()))
-        self.plan_button.on_click(guard(lambda _: self.make_plan_file()))
         self.upload.on_loaded(guard(self._after_upload))
         self.following.on_change = guard(lambda: self._refresh_routines())
 
@@ -368,8 +383,6 @@ class TrainerApp(widgets.VBox):
         self._schedule_from_routine()
         if hasattr(self, "following"):
             self.following.propose(routine)
-        for link in (self.handout_link, self.calendar_link, self.plan_link):
-            link.value = ""
 
     def _schedule_from_routine(self) -> None:
         if not self._options or self.routine_choice.value is None:
@@ -418,16 +431,16 @@ class TrainerApp(widgets.VBox):
         return self.store.routines(person_id, self.catalog)[0].id
 
     def _offer(self, kind: str, data: bytes, filename: str, mime: str, label: str) -> Path:
-        """Save a copy in the exports folder and show a one-click link beside its button."""
+        """Save a copy in the exports folder; its button hands the same bytes over."""
         path = paths.write_export(data, filename)
-        link = {
-            "handout": self.handout_link,
-            "calendar": self.calendar_link,
-            "plan": self.plan_link,
-        }
-        link[kind].value = download_link(data, filename, mime, label)
         self.last_files[kind] = path
+        self._payloads[kind] = FilePayload(data, filename, mime)
         return path
+
+    def _file(self, kind: str, make: Callable[[], Path]) -> FilePayload:
+        """Make the file of ``kind`` now (from the current choices) for its button."""
+        make()
+        return self._payloads[kind]
 
     def make_handout(self) -> Path:
         routine, person = self.routine, self.person_name
@@ -440,8 +453,8 @@ class TrainerApp(widgets.VBox):
             "Open or download the handout",
         )
         self.messages.success(
-            f"Handout ready (also saved as {path.name} in the exports folder). "
-            "Open it and print it, or save it as PDF from the browser's print dialog."
+            f"Handout ready (a copy is saved as {path.name} in the exports folder). "
+            "Print it from its tab, or save it as PDF from the browser's print dialog."
         )
         return path
 

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIVE_NOTEBOOK",
     "ERROR_OUTPUT",
-    "SCREENSHOTS",
+    "SCREENSHOTS_DEFAULT",
+    "SCREENSHOTS_ENV",
     "SHORT_ROUTINE",
     "LabDriver",
     "Server",
@@ -54,13 +55,18 @@ __all__ = [
     "guided_session_flow",
     "open_store",
     "save_screenshot",
+    "screenshots_dir",
     "wait_for_text_change",
     "write_short_routine",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+#: Where the tests save what they see: an ignored folder, so running the tests changes no
+#: tracked file. ``make screenshots`` sets ``BACKCARE_SCREENSHOTS=docs/screenshots`` to
+#: refresh the README's pictures on purpose.
+SCREENSHOTS_ENV = "BACKCARE_SCREENSHOTS"
+SCREENSHOTS_DEFAULT = REPO / "tests" / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -328,11 +334,21 @@ def wait_for_text_change(locator: Locator, old: str, timeout_ms: int = 15_000) -
     raise AssertionError(f"text stayed {old!r} for {timeout_ms} ms")
 
 
+def screenshots_dir() -> Path:
+    """``$BACKCARE_SCREENSHOTS`` (relative to the checkout) or the ignored default."""
+    chosen = os.environ.get(SCREENSHOTS_ENV, "").strip()
+    if not chosen:
+        return SCREENSHOTS_DEFAULT
+    path = Path(chosen).expanduser()
+    return path if path.is_absolute() else REPO / path
+
+
 def save_screenshot(page: Page, notebook: str, suffix: str = "") -> Path:
-    """Save what the user sees to ``docs/screenshots/<notebook>.png`` for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Save what the user sees as ``<notebook>[_suffix].png`` in :func:`screenshots_dir`."""
+    folder = screenshots_dir()
+    folder.mkdir(parents=True, exist_ok=True)
     stem = Path(notebook).stem + (f"_{suffix}" if suffix else "")
-    target = SCREENSHOTS / f"{stem}.png"
+    target = folder / f"{stem}.png"
     page.screenshot(path=str(target), full_page=False)
     return target
 
@@ -451,7 +467,9 @@ class VoilaDriver:
     def open(self, name: str, app_selector: str) -> Locator:
         notebook_or_skip(name)
         self.page.goto(
-            f"{self.server.url}/voila/render/notebooks/{name}", wait_until="domcontentloaded"
+            f"{self.server.url}/voila/render/notebooks/{name}",
+            wait_until="domcontentloaded",
+            timeout=NOTEBOOK_TIMEOUT_MS,  # Voila runs the notebook before it answers
         )
         app = self.page.locator(app_selector).first
         app.wait_for(state="visible", timeout=NOTEBOOK_TIMEOUT_MS)

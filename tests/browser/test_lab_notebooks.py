@@ -1,5 +1,6 @@
 """Every notebook in JupyterLab in Chromium: it runs with no error output and its main
-interaction works. Each test leaves a screenshot of the notebook in use in docs/screenshots.
+interaction works. Each test leaves a screenshot of the notebook in use: ``make screenshots``
+puts them in docs/screenshots, a plain test run in the ignored tests/artifacts/.
 
 All tests share one JupyterLab server (and so one backcare data folder, ``lab.server.data_dir``);
 each test looks only at what it added itself, so their order does not matter.
