@@ -289,7 +289,6 @@ def _score_pain_during(
     """Pain during each exercise reached, scored just after it: now and then left out, except
     in the person's last sessions (``recent``), where it stays at 5 or below but for a sore
     exercise in the very last one."""
-    record = getattr(store, "record_pain_during", None)  # the session issue's score, once landed
     sore = dict(person.sore)
     level = person.pain_during_start + (person.pain_during_end - person.pain_during_start) * (
         progress
@@ -302,8 +301,7 @@ def _score_pain_during(
             score = min(score, 5)
         if answers.random() < (0.0 if recent else 0.1):
             continue  # not scored this time
-        if record is not None:
-            record(session_id, exercise_id, score, at=at)
+        store.record_pain_during(session_id, exercise_id, score, at=at)
 
 
 def build_demo_store(

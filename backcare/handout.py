@@ -247,7 +247,7 @@ def _figures(figures: Figures | None) -> Figures:
 
 def _pictures(exercise: Exercise, figures: Figures) -> str:
     """Start and end (or held) pictures, still, drawn for the right side."""
-    end = "hold" if exercise.kind in (Kind.HOLD, Kind.ROLL) else "end"
+    end = "hold" if exercise.kind is Kind.HOLD else "end"
     return (
         '<div class="backcare-handout-pictures">'
         + "".join(

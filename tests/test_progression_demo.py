@@ -14,8 +14,6 @@ from backcare.ui.progress import ProgressApp
 
 @pytest.fixture
 def demo_store():
-    if not hasattr(Store, "record_pain_during"):  # TEMPORARY, until issue 13's score lands
-        pytest.skip("the pain-during score (the session issue) is not on this branch yet")
     with Store.demo() as store:
         yield store
 

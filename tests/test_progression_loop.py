@@ -27,26 +27,9 @@ TODAY = dt.datetime.now(UTC).date()
 START = TODAY - dt.timedelta(days=5)
 
 
-class _Store(Store):
-    """TEMPORARY: the session issue's pain-during storage, until it lands on main."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self._pain: dict[tuple[int, str], int] = {}
-
-    def record_pain_during(self, session_id, exercise_id, pain, at=None):
-        self._pain[(session_id, exercise_id)] = pain
-
-    def pain_during_frame(self, person_id=None):
-        ids = set(self.sessions_frame(person_id)["session_id"])
-        rows = [(s, e, p) for (s, e), p in self._pain.items() if s in ids]
-        return pd.DataFrame(rows, columns=["session_id", "exercise_id", "pain_during"])
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    maker = Store if hasattr(Store, "record_pain_during") else _Store
-    with maker(tmp_path / "loop.sqlite3") as s:
+    with Store(tmp_path / "loop.sqlite3") as s:
         yield s
 
 

@@ -73,13 +73,7 @@ def _save_version(
 
 def _pain_during(store: Any, person_id: int) -> pd.DataFrame:
     """``session_id``, ``exercise_id``, ``pain_during`` (0-10) for the person's sessions."""
-    reader = getattr(store, "pain_during_frame", None)
-    if reader is not None:
-        return reader(person_id)
-    steps = store.steps_frame(person_id)
-    if "pain_during" in steps:
-        return steps.loc[:, ["session_id", "exercise_id", "pain_during"]]
-    return pd.DataFrame(columns=["session_id", "exercise_id", "pain_during"])
+    return store.pain_during_frame(person_id)
 
 
 def _declined(store: Any, person_id: int) -> dict[tuple[str, str], str]:

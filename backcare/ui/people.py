@@ -185,9 +185,9 @@ class PersonPicker(widgets.HBox):
 
     def show_adder(self, show: bool) -> None:
         """Show (or fold away) the name box with Add and Cancel."""
-        self.add_button.layout.display = "none" if show else None
+        self.add_button.layout.display = "none" if show else ""
         for control in (self.new_name, self.confirm, self.cancel):
-            control.layout.display = None if show else "none"
+            control.layout.display = "" if show else "none"
         if not show:
             self.new_name.value = ""
             self.messages.clear()

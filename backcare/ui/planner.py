@@ -381,7 +381,6 @@ class PlannerApp(widgets.VBox):
         """Show the plan's new version (saved by the panel) in the planner."""
         self.model.load(routine)
         self._sync_controls()
-        self.messages.success(self.suggestions.messages.text)
 
     def _on_person(self) -> None:
         self.zone.refresh()

@@ -53,8 +53,6 @@ def seed_pia(server) -> None:
 
 
 def test_suggestion_on_the_dashboard_and_accepted_in_the_planner(lab) -> None:
-    if not hasattr(Store, "record_pain_during"):  # TEMPORARY, until issue 13's score lands
-        pytest.skip("the pain-during score (the session issue) is not on this branch yet")
     seed_pia(lab.server)
     ARTIFACTS.mkdir(exist_ok=True)
 
@@ -85,6 +83,7 @@ def test_suggestion_on_the_dashboard_and_accepted_in_the_planner(lab) -> None:
     assert load_catalog(include_user=False)["dead_bug_heel_touch"].name in table.inner_text()
     row = app.locator(".backcare-suggestions .backcare-suggestion-calf_stretch")
     row.filter(has_text="No sessions at 45 s yet").wait_for(timeout=30_000)
+    row.scroll_into_view_if_needed()
     lab.page.screenshot(path=str(ARTIFACTS / "progression_planner_after.png"))
 
     with Store(lab.server.data_dir / "backcare.sqlite3") as store:

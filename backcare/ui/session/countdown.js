@@ -215,7 +215,8 @@ function render({ model, el }) {
     }
     figure.classList.toggle("bc-mirror", Boolean(step.mirror));
     figure.classList.toggle("bc-still", run.state !== "running"); // a moving picture waits
-    root.classList.toggle("bc-has-figure", Boolean(step.figure));
+    // The picture's place is kept for every step once the plan has pictures (no jump).
+    root.classList.toggle("bc-has-figure", steps().some((s) => Boolean(s.figure)));
   }
 
   function draw() {
