@@ -110,6 +110,7 @@ def trainer_overview(
                 _stamp(max(window_start, first)),
                 _as_day(today),
                 rule,
+                trend_frame=False,  # only the change is shown
             )
             planned = int(core.daily.planned.sum())
             done = int(core.daily.done.sum())

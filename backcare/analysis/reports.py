@@ -77,7 +77,7 @@ class _Core:
     last: int
     sessions: slice  # the person's rows in the log's sessions
     daily: _Daily
-    trend: pd.DataFrame
+    trend: pd.DataFrame | None  # None when asked for without it (the overview's rows)
     change: ChangeResult
     hurting: pd.DataFrame
 
@@ -171,10 +171,20 @@ class _Log:
         return _stamp(int(days.max())) if len(days) else pd.NaT
 
     def core(
-        self, person_id: int, plan: Any, start: Any, end: Any, rule: ImportantChangeRule
+        self,
+        person_id: int,
+        plan: Any,
+        start: Any,
+        end: Any,
+        rule: ImportantChangeRule,
+        *,
+        trend_frame: bool = True,
     ) -> _Core:
         """The parts every view of a person needs, from ``start`` to ``end``: the plan and
-        sessions by day, the discomfort trend, the change and the exercises that hurt."""
+        sessions by day, the discomfort trend, the change and the exercises that hurt.
+
+        Without ``trend_frame`` the trend's frame is not built (``None``); the change is the
+        same either way."""
         days = _day_range(start, end)
         first = _day_number(days[0]) if len(days) else 0
         last = first + len(days) - 1
@@ -200,7 +210,7 @@ class _Log:
         if len(days):
             # the change reads the trend's columns as built, not back from the frame
             columns = _trend_columns(scored, days)
-            trend = pd.DataFrame(columns, index=days)
+            trend = pd.DataFrame(columns, index=days) if trend_frame else None
             change = _important_change(days, columns, rule)
         else:
             trend = _trend(scored, days)
@@ -224,6 +234,7 @@ class _Log:
         """The person's report from ``start`` to ``end``."""
         core = self.core(person_id, plan, start, end, rule)
         days, daily = core.days, core.daily
+        assert core.trend is not None
         daily_frame = _adherence_frame(daily, "day")
         association = _association(daily, core.trend["daily"].to_numpy())
         per_group, per_exercise = self._items(person_id, core.sessions, core.first, core.last)
