@@ -77,7 +77,7 @@ def test_a_check_in_at_20_30_in_new_york_stays_20_30(
     flows.checkin_flow(page, app, utc_lab_server, note=note, score=4)
     row = app.locator(".backcare-recent tr", has_text=note)
     assert "Mon 05/01/2026 20:30" in row.inner_text()
-    message = app.locator(".backcare-messages")
+    message = app.locator(".backcare-messages", has_text="Saved")
     assert "Mon 05/01/2026 20:30" in message.inner_text()
     with open_store(utc_lab_server) as store:
         (person,) = store.people()
