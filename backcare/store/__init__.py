@@ -34,7 +34,6 @@ from .people import Person
 from .plans import Plans, SavedRoutine
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from .session_notes import SessionNotes
-from .times import local_zone
 from .transfer import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -60,7 +59,6 @@ __all__ = [
     "SavedRoutine",
     "Store",
     "StoreOpenError",
-    "local_zone",
     "neutralise_cell",
 ]
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 from collections.abc import Sequence
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from ..zones import kernel_zone
 from .errors import InputError
 
-__all__ = ["FUTURE_TOLERANCE", "local_zone"]
+__all__ = ["FUTURE_TOLERANCE"]
 
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 #: The years a stored time may fall in: every later reader (pandas among them, which stops
@@ -101,24 +98,8 @@ def _parse_iso(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
-def local_zone() -> dt.tzinfo:
-    """The machine's time zone (a named zone when it can be found, else today's offset)."""
-    names = [os.environ.get("TZ", "").lstrip(":")]
-    with contextlib.suppress(OSError):
-        names.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    with contextlib.suppress(OSError, ValueError):
-        target = str(Path("/etc/localtime").resolve())
-        if "zoneinfo/" in target:
-            names.append(target.split("zoneinfo/", 1)[1])
-    for name in names:
-        if name:
-            with contextlib.suppress(ZoneInfoNotFoundError, ValueError, OSError):
-                return ZoneInfo(name)
-    return _now().tzinfo or dt.UTC
-
-
 def _times(values: Sequence[str | None], zone: dt.tzinfo | None = None) -> pd.Series:
     """ISO texts with (possibly different) offsets as one tz-aware column in ``zone`` (the
     person's; the kernel's when ``None``)."""
     series = pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, format="ISO8601")
-    return series.dt.tz_convert(zone if zone is not None else local_zone())
+    return series.dt.tz_convert(zone if zone is not None else kernel_zone())

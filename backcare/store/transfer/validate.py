@@ -229,27 +229,28 @@ def _valid_step(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def _valid_hurt(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+def _exercise_field(raw: dict[str, Any]) -> str:
     exercise = _text_field(raw, "exercise_id")
     if not exercise:
         raise InputError("exercise_id is empty")
+    return exercise
+
+
+def _valid_hurt(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     return {
         "uid": _uid(raw),
         "session_uid": _uid(raw, "session_uid"),
-        "exercise_id": exercise,
+        "exercise_id": _exercise_field(raw),
         "hurt": _bool_field(raw, "hurt"),
         "at": _time_field(raw, "at"),
     }
 
 
 def _valid_pain_during(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-    exercise = _text_field(raw, "exercise_id")
-    if not exercise:
-        raise InputError("exercise_id is empty")
     return {
         "uid": _uid(raw),
         "session_uid": _uid(raw, "session_uid"),
-        "exercise_id": exercise,
+        "exercise_id": _exercise_field(raw),
         "pain_during": _score(raw.get("pain_during"), "pain during the exercise"),
         "at": _time_field(raw, "at"),
     }
