@@ -57,6 +57,22 @@ def _equals(values: pd.Series, text: str) -> np.ndarray:
     return (values == text).to_numpy(dtype=bool, na_value=False)
 
 
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A column's codes into its distinct values (``pd.factorize``; -1 where missing), so that
+    several tests on one text column cost one pass over it (see :func:`_equals_any`)."""
+    codes, uniques = pd.factorize(values)
+    return np.asarray(codes, dtype=np.intp), pd.Index(uniques)
+
+
+def _equals_any(codes: np.ndarray, uniques: pd.Index, texts: tuple[str, ...]) -> np.ndarray:
+    """Which entries (given by :func:`_text_codes`) equal one of ``texts``, as :func:`_equals`
+    finds them (missing ones do not)."""
+    wanted = [
+        code for code, value in enumerate(uniques) if isinstance(value, str) and value in texts
+    ]
+    return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
+
+
 def _present(values: pd.Series) -> np.ndarray:
     """Which entries of a column are not missing, as a numpy bool array."""
     raw = values.to_numpy()

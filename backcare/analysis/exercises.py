@@ -10,7 +10,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _equals, _group_means, _nan_mean, _numbers, _present, _reduceat
+from ._common import (
+    _equals,
+    _equals_any,
+    _group_means,
+    _nan_mean,
+    _numbers,
+    _present,
+    _reduceat,
+    _text_codes,
+)
 from .days import _NO_DAY, _day_number, _day_numbers, _stamps, _utc_microseconds
 
 AFTER_SESSION_HOURS = 24
@@ -150,30 +159,30 @@ _ITEM_COLUMNS = [
 
 def _per_item(
     steps: pd.DataFrame,
-    keep: np.ndarray,
     sessions: pd.DataFrame,
     checkins: pd.DataFrame,
     key: str,
     name: str,
 ) -> pd.DataFrame:
-    """Per value of ``steps[key]`` over the steps where ``keep`` holds (see :func:`by_exercise`).
+    """Per value of ``steps[key]`` over the exercise steps (see :func:`by_exercise`).
 
     Works on (item, session) pairs: a pair is planned when the session had a step of the item,
     done when one of those steps was done.
     """
     if len(steps):
-        items = steps[key]
-        keep = keep & _present(items) & ~_equals(items, "")
+        all_codes, names = _item_codes(steps[key], _work_steps(steps))
+        keep = all_codes >= 0
     if len(steps) == 0 or not keep.any():
         return pd.DataFrame(
             {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
             index=pd.Index([], name=name, dtype="object"),
         )
-    codes, names = pd.factorize(items[keep], sort=True)
     session_ids = steps["session_id"].to_numpy()[keep]
     is_done = _equals(steps["status"], "done")[keep]
     after = discomfort_after_sessions(sessions, checkins)
-    return _item_frame(codes, names, session_ids, is_done, after.index, after.to_numpy(), name)
+    return _item_frame(
+        all_codes[keep], names, session_ids, is_done, after.index, after.to_numpy(), name
+    )
 
 
 def _item_frame(
@@ -239,12 +248,29 @@ def _item_frame(
     return frame
 
 
-def _exercise_steps(steps: pd.DataFrame, key: str) -> np.ndarray:
-    """Which steps are exercise work (hold or reps) with a value in ``key``."""
-    keep = _present(steps[key]) if len(steps) else np.zeros(0, dtype=bool)
-    if len(steps) and "kind" in steps:
-        keep = keep & (_equals(steps["kind"], "hold") | _equals(steps["kind"], "reps"))
-    return keep
+def _work_steps(steps: pd.DataFrame) -> np.ndarray:
+    """Which steps are exercise work (kind hold or reps; every step without a ``kind``)."""
+    if "kind" not in steps:
+        return np.ones(len(steps), dtype=bool)
+    return _equals_any(*_text_codes(steps["kind"]), ("hold", "reps"))
+
+
+def _item_codes(items: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``items`` into their sorted distinct names, over the rows where ``keep`` holds
+    and the item is given (not missing, not empty); -1 in the other rows.
+
+    The codes and names are what ``pd.factorize(items[kept], sort=True)`` gives for the kept
+    rows, from one pass over the column (the names are sorted among themselves).
+    """
+    codes, uniques = _text_codes(items)
+    keep = keep & (codes >= 0) & ~_equals_any(codes, uniques, ("",))
+    used = np.unique(codes[keep])
+    if len(used) == 0:
+        return np.full(len(items), -1, dtype=np.intp), pd.Index([], dtype="object")
+    ranks, names = pd.factorize(uniques.take(used), sort=True)
+    lookup = np.full(len(uniques), -1, dtype=np.intp)
+    lookup[used] = ranks
+    return np.where(keep, lookup[codes], -1), names
 
 
 def by_exercise(
@@ -258,15 +284,13 @@ def by_exercise(
     score after done sessions that included the exercise, ``discomfort_after_without`` after
     done sessions that did not (see :func:`discomfort_after_sessions`).
     """
-    keep = _exercise_steps(steps, "exercise_id")
-    return _per_item(steps, keep, sessions, checkins, "exercise_id", "exercise_id")
+    return _per_item(steps, sessions, checkins, "exercise_id", "exercise_id")
 
 
 def by_group(steps: pd.DataFrame, sessions: pd.DataFrame, checkins: pd.DataFrame) -> pd.DataFrame:
     """Like :func:`by_exercise`, per exercise group; ``steps_done / steps_planned`` is the
     group's adherence (its share of planned exercise steps done)."""
-    keep = _exercise_steps(steps, "group")
-    frame = _per_item(steps, keep, sessions, checkins, "group", "group")
+    frame = _per_item(steps, sessions, checkins, "group", "group")
     return frame.assign(
         adherence=(frame["steps_done"] / frame["steps_planned"].where(frame["steps_planned"] > 0))
     )

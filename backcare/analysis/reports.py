@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _equals, _numbers, _present
+from ._common import _equals, _numbers
 from .adherence import _adherence_frame, _Daily, _planned_on
 from .association import Association, _association
 from .change import (
@@ -32,10 +32,11 @@ from .exercises import (
     AFTER_SESSION_HOURS,
     _after,
     _CheckinColumns,
-    _exercise_steps,
     _has_text,
     _hurting,
+    _item_codes,
     _person_items,
+    _work_steps,
 )
 from .trend import _Scored, _trend, _trend_columns
 from .words import summary_sentences
@@ -141,15 +142,9 @@ class _Log:
             order = self.step_rows.order
             self.step_done = _equals(steps["status"], "done")[order]
             self.step_sessions = steps["session_id"].to_numpy()[order]
+            work = _work_steps(steps)
             for key in ("group", "exercise_id"):
-                column = steps[key]
-                keep = _exercise_steps(steps, key) & _present(column) & ~_equals(column, "")
-                codes = np.full(len(steps), -1, dtype=np.intp)
-                if keep.any():
-                    kept_codes, names = pd.factorize(column[keep], sort=True)
-                    codes[keep] = kept_codes
-                else:
-                    names = pd.Index([], dtype="object")
+                codes, names = _item_codes(steps[key], work)
                 self.items[key] = (codes[order], names)
 
     def first_day(self, person_id: int) -> int | None:
