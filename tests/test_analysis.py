@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.regression.linear_model import GLSAR
 
 from backcare import analysis
 from backcare.analysis import (
@@ -27,6 +30,7 @@ from backcare.analysis import (
     summary_sentences,
     trainer_overview,
 )
+from backcare.analysis.association import ITERATIONS, _iterative_fit
 from backcare.routine import Schedule, ScheduleKind, evening_session
 from backcare.store import SavedRoutine
 
@@ -413,6 +417,31 @@ def test_no_interval_at_zero_spread() -> None:
         assert "no spread to judge by and no interval is given" in comparison.sentence()
         assert "leaves out zero" not in comparison.sentence()
     assert streak_interval([5.0] * 60, [0, 1] * 30) == pytest.approx((math.nan,) * 3, nan_ok=True)
+
+
+def test_streak_fit_is_statsmodels_iterative_fit_to_the_last_bit() -> None:
+    """The interval's fit hands out what ``GLSAR(...).iterative_fit(maxiter=8)`` gives (it only
+    skips statsmodels' repeat of the last, settled fit): same coefficients, standard errors
+    and degrees of freedom, bit for bit, on streaky scores of many lengths."""
+    rng = np.random.default_rng(11)
+    settled = 0
+    for days in [5, 12, 30, 56, 57, 84, 120, 365] * 5:
+        phi = rng.uniform(0.0, 0.9)
+        noise = rng.normal(0.0, 1.5, days)
+        for n in range(1, days):
+            noise[n] += phi * noise[n - 1]
+        y = np.clip(np.round(5 + noise), 0, 10)
+        x = (rng.random(days) < 0.5).astype(float)
+        design = np.column_stack([np.ones(days), x])
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            expected = GLSAR(y, design, rho=1).iterative_fit(maxiter=ITERATIONS)
+            found = _iterative_fit(y, design, ITERATIONS)
+        settled += bool(expected.converged)
+        for name in ("params", "bse"):
+            assert np.array_equal(getattr(found, name), getattr(expected, name), equal_nan=True)
+        assert found.df_resid == expected.df_resid
+    assert 0 < settled < 40  # both ways out of the loop were taken
 
 
 def test_association_not_enough_data_with_few_days() -> None:

@@ -143,8 +143,6 @@ def streak_interval(scores: np.ndarray, group: np.ndarray) -> tuple[float, float
     Returns ``(estimate, low, high)``; NaNs when the scores do not vary, both groups are not
     present, or the fit fails.
     """
-    from statsmodels.regression.linear_model import GLSAR  # imported on first use: it is slow
-
     y = np.asarray(scores, dtype="float64")
     x = np.asarray(group, dtype="float64")
     nan = (math.nan, math.nan, math.nan)
@@ -153,7 +151,7 @@ def streak_interval(scores: np.ndarray, group: np.ndarray) -> tuple[float, float
     design = np.column_stack([np.ones(len(x)), x])
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # statsmodels warns on short or perfect fits
-        fit = GLSAR(y, design, rho=1).iterative_fit(maxiter=8)
+        fit = _iterative_fit(y, design, ITERATIONS)
         # what ``fit.conf_int(alpha=0.05)[1]`` gives, with the t quantile looked up once per
         # number of residual degrees of freedom (scipy's ``ppf`` costs more than the fit)
         estimate = float(fit.params[1])
@@ -162,6 +160,35 @@ def streak_interval(scores: np.ndarray, group: np.ndarray) -> tuple[float, float
     if not all(map(math.isfinite, (estimate, low, high))) or high - low <= 0:
         return nan
     return estimate, float(low), float(high)
+
+
+ITERATIONS = 8
+"""Most rounds of :func:`_iterative_fit` (``GLSAR.iterative_fit(maxiter=8)``)."""
+
+
+def _iterative_fit(y: np.ndarray, design: np.ndarray, maxiter: int, rtol: float = 1e-4) -> Any:
+    """The fit ``GLSAR(y, design, rho=1).iterative_fit(maxiter, rtol)`` gives, from the same
+    statsmodels steps in the same order (fit by least squares after removing the
+    autocorrelation, re-estimate it from the residuals by ``yule_walker``, until the
+    coefficients change by less than ``rtol``), to the last bit.
+
+    One difference: once the coefficients have settled, statsmodels fits the unchanged model
+    once more and hands out that copy; this hands out the fit it already has, which is the
+    same.
+    """
+    from statsmodels.regression.linear_model import GLSAR, yule_walker  # slow to import
+
+    model = GLSAR(y, design, rho=1)
+    last = None
+    for _ in range(maxiter - 1):
+        model.initialize()
+        fit = model.fit()
+        if last is not None and np.max(np.abs(last - fit.params) / np.abs(last)) < rtol:
+            return fit
+        last = fit.params
+        model.rho = yule_walker(fit.resid, order=model.order, df=None)[0]
+    model.initialize()
+    return model.fit()
 
 
 @functools.lru_cache(maxsize=512)
