@@ -173,10 +173,7 @@ def _per_item(
         all_codes, names = _item_codes(steps[key], _work_steps(steps))
         keep = all_codes >= 0
     if len(steps) == 0 or not keep.any():
-        return pd.DataFrame(
-            {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
-            index=pd.Index([], name=name, dtype="object"),
-        )
+        return _no_items(name)
     session_ids = steps["session_id"].to_numpy()[keep]
     is_done = _equals(steps["status"], "done")[keep]
     after = discomfort_after_sessions(sessions, checkins)
@@ -233,26 +230,43 @@ def _item_frame(
     for item in np.unique(pair_item[pair_done]):
         included = pair_session[pair_done & (pair_item == item)]
         without[item] = _nan_mean(after_done[~np.isin(after_done_ids, included)])
-    frame = pd.DataFrame(
-        {
-            "sessions_planned": sessions_planned,
-            "sessions_done": sessions_done,
-            "share_done": sessions_done / sessions_planned,
-            "steps_planned": _reduceat(pair_steps, item_starts),
-            "steps_done": _reduceat(pair_done_steps, item_starts),
-            "discomfort_after_with": with_mean,
-            "discomfort_after_without": without,
-        },
-        index=names.rename(name),
+    steps_planned = _reduceat(pair_steps, item_starts)
+    steps_done = _reduceat(pair_done_steps, item_starts)
+    columns = {
+        "sessions_planned": sessions_planned,
+        "sessions_done": sessions_done,
+        "share_done": sessions_done / sessions_planned,
+        "steps_planned": steps_planned,
+        "steps_done": steps_done,
+        "discomfort_after_with": with_mean,
+        "discomfort_after_without": without,
+    }
+    if name == "group":
+        columns["adherence"] = _group_adherence(steps_done, steps_planned)
+    return pd.DataFrame(columns, index=names.rename(name))
+
+
+def _group_adherence(steps_done: np.ndarray, steps_planned: np.ndarray) -> np.ndarray:
+    """A group's adherence: its share of planned exercise steps done (NaN where none were
+    planned in a session done)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return steps_done / np.where(steps_planned > 0, steps_planned, np.nan)
+
+
+def _no_items(name: str) -> pd.DataFrame:
+    """The table of :func:`_per_item` with no item (with the adherence column per group)."""
+    columns = [*_ITEM_COLUMNS, "adherence"] if name == "group" else _ITEM_COLUMNS
+    return pd.DataFrame(
+        {c: pd.Series([], dtype="float64") for c in columns},
+        index=pd.Index([], name=name, dtype="object"),
     )
-    return frame
 
 
 def _work_steps(steps: pd.DataFrame) -> np.ndarray:
     """Which steps are exercise work (kind hold or reps; every step without a ``kind``)."""
     if "kind" not in steps:
         return np.ones(len(steps), dtype=bool)
-    return _equals_any(*_text_codes(steps["kind"]), ("hold", "reps"))
+    return _equals(steps["kind"], "hold") | _equals(steps["kind"], "reps")
 
 
 def _item_codes(items: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
@@ -290,10 +304,7 @@ def by_exercise(
 def by_group(steps: pd.DataFrame, sessions: pd.DataFrame, checkins: pd.DataFrame) -> pd.DataFrame:
     """Like :func:`by_exercise`, per exercise group; ``steps_done / steps_planned`` is the
     group's adherence (its share of planned exercise steps done)."""
-    frame = _per_item(steps, sessions, checkins, "group", "group")
-    return frame.assign(
-        adherence=(frame["steps_done"] / frame["steps_planned"].where(frame["steps_planned"] > 0))
-    )
+    return _per_item(steps, sessions, checkins, "group", "group")
 
 
 def _person_items(
@@ -309,10 +320,7 @@ def _person_items(
     codes = item_codes[0][rows] if item_codes is not None else np.zeros(0, dtype="int64")
     kept = codes >= 0
     if step_sessions is None or step_done is None or item_codes is None or not kept.any():
-        return pd.DataFrame(
-            {c: pd.Series([], dtype="float64") for c in _ITEM_COLUMNS},
-            index=pd.Index([], name=key, dtype="object"),
-        )
+        return _no_items(key)
     present, local = np.unique(codes[kept], return_inverse=True)
     return _item_frame(
         local,
@@ -354,28 +362,50 @@ def _has_text(texts: np.ndarray) -> np.ndarray:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Hurt:
+    """Exercises reported as hurting, most often first: how many times and the day number of
+    the latest (what :func:`hurting_exercises` shows, before it is made a table)."""
+
+    exercises: tuple[str, ...]
+    times: tuple[int, ...]
+    last: tuple[int, ...]
+
+    @classmethod
+    def of(cls, texts: np.ndarray, days: np.ndarray, first: int | None, last: int | None) -> _Hurt:
+        """From the sessions' texts and day numbers (``first`` and ``last`` day numbers,
+        ``None`` for no limit)."""
+        if len(texts) == 0:
+            return cls((), (), ())
+        keep = (days != _NO_DAY) & _has_text(texts)
+        if first is not None:
+            keep &= days >= first
+        if last is not None:
+            keep &= days <= last
+        times: dict[str, int] = {}
+        latest: dict[str, int] = {}
+        for text, day in zip(texts[keep], days[keep], strict=True):
+            for exercise in dict.fromkeys(e.strip() for e in text.split(",")):
+                if exercise:
+                    times[exercise] = times.get(exercise, 0) + 1
+                    latest[exercise] = max(latest.get(exercise, int(day)), int(day))
+        order = sorted(times, key=lambda e: (-times[e], -latest[e], e))
+        return cls(tuple(order), tuple(times[e] for e in order), tuple(latest[e] for e in order))
+
+    def frame(self) -> pd.DataFrame:
+        """The table :func:`hurting_exercises` gives."""
+        if not self.exercises:
+            return _NO_HURT.copy()
+        return pd.DataFrame(
+            {
+                "times": np.array(self.times, dtype="int64"),
+                "last": _stamps(np.array(self.last, dtype="int64")),
+            },
+            index=pd.Index(list(self.exercises), name="exercise_id", dtype="object"),
+        )
+
+
 def _hurting(texts: np.ndarray, days: np.ndarray, first: int | None, last: int | None):
     """:func:`hurting_exercises` from the sessions' texts and day numbers (``first`` and
     ``last`` day numbers, ``None`` for no limit)."""
-    if len(texts) == 0:
-        return _NO_HURT.copy()
-    keep = (days != _NO_DAY) & _has_text(texts)
-    if first is not None:
-        keep &= days >= first
-    if last is not None:
-        keep &= days <= last
-    times: dict[str, int] = {}
-    latest: dict[str, int] = {}
-    for text, day in zip(texts[keep], days[keep], strict=True):
-        for exercise in dict.fromkeys(e.strip() for e in text.split(",")):
-            if exercise:
-                times[exercise] = times.get(exercise, 0) + 1
-                latest[exercise] = max(latest.get(exercise, int(day)), int(day))
-    order = sorted(times, key=lambda e: (-times[e], -latest[e], e))
-    return pd.DataFrame(
-        {
-            "times": np.array([times[e] for e in order], dtype="int64"),
-            "last": _stamps(np.array([latest[e] for e in order], dtype="int64")),
-        },
-        index=pd.Index(order, name="exercise_id", dtype="object"),
-    )
+    return _Hurt.of(texts, days, first, last).frame()

@@ -115,7 +115,7 @@ def trainer_overview(
             planned = int(core.daily.planned.sum())
             done = int(core.daily.done.sum())
             change = core.change
-            hurting = core.hurting
+            hurt = core.hurt
             row.update(
                 {
                     f"done_{weeks}w": done,
@@ -126,9 +126,9 @@ def trainer_overview(
                     "change_points": change.change_points,
                     "change_percent": change.change_percent,
                     "flag": change.flag,
-                    "hurt_exercises": ",".join(map(str, hurting.index)),
-                    "hurt_times": int(hurting["times"].sum()),
-                    "hurt_last": hurting["last"].max() if len(hurting) else pd.NaT,
+                    "hurt_exercises": ",".join(hurt.exercises),
+                    "hurt_times": sum(hurt.times),
+                    "hurt_last": _stamp(max(hurt.last)) if hurt.last else pd.NaT,
                 }
             )
         rows.append(row)

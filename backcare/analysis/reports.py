@@ -33,7 +33,7 @@ from .exercises import (
     _after,
     _CheckinColumns,
     _has_text,
-    _hurting,
+    _Hurt,
     _item_codes,
     _person_items,
     _work_steps,
@@ -80,7 +80,7 @@ class _Core:
     daily: _Daily
     trend: pd.DataFrame | None  # None when asked for without it (the overview's rows)
     change: ChangeResult
-    hurting: pd.DataFrame
+    hurt: _Hurt  # the exercises that hurt (made a table only for the report)
 
 
 class _PersonRows:
@@ -211,10 +211,10 @@ class _Log:
             trend = _trend(scored, days)
             change = important_change(trend, rule)
         low, high = np.searchsorted(self.hurt_rows, [mine_s.start, mine_s.stop])
-        hurting = _hurting(
+        hurt = _Hurt.of(
             self.hurt_texts[low:high], self.session_rows.days[self.hurt_rows[low:high]], first, last
         )
-        return _Core(days, first, last, mine_s, daily, trend, change, hurting)
+        return _Core(days, first, last, mine_s, daily, trend, change, hurt)
 
     def report(
         self,
@@ -244,7 +244,7 @@ class _Log:
             association,
             per_group,
             per_exercise,
-            core.hurting,
+            core.hurt.frame(),
             summary_sentences(daily_frame, core.change, association, period=period),
         )
 
@@ -294,12 +294,7 @@ class _Log:
                 per_item[key] = _person_items(
                     None, slice(0, 0), None, None, after_ids, after_values, key
                 )
-        per_group = per_item["group"]  # a new frame of this person's, changed in place
-        done = per_group["steps_done"].to_numpy()
-        planned = per_group["steps_planned"].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_group["adherence"] = done / np.where(planned > 0, planned, np.nan)
-        return per_group, per_item["exercise_id"]
+        return per_item["group"], per_item["exercise_id"]
 
 
 def person_report(
