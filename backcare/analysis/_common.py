@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -134,3 +136,20 @@ def _plural(count: int, word: str) -> str:
 
 def _plural_word(count: int, word: str) -> str:
     return word if count == 1 else f"{word}s"
+
+
+def _frame(columns: Mapping[str, Any], index: pd.Index) -> pd.DataFrame:
+    """``pd.DataFrame(columns, index=index)``, built quicker for the small tables of a report.
+
+    pandas works out the column labels' type from the names on every call, which for a table
+    of a few hundred rows costs as much as the table itself; here the labels are worked out
+    once per set of names (and each table gets its own copy of them).
+    """
+    frame = pd.DataFrame(dict(enumerate(columns.values())), index=index)
+    frame.columns = _column_labels(tuple(columns)).copy()
+    return frame
+
+
+@functools.lru_cache(maxsize=64)
+def _column_labels(names: tuple[str, ...]) -> pd.Index:
+    return pd.Index(names)

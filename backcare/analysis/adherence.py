@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _bincount, _group_sums, _numbers, _ratio, _reduceat
+from ._common import _bincount, _frame, _group_sums, _numbers, _ratio, _reduceat
 from .days import (
     _EPOCH_WEEKDAY,
     _as_day,
@@ -212,14 +212,14 @@ def adherence(
 
 def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
     if by == "day":
-        return pd.DataFrame(
+        return _frame(
             {
                 "planned": daily.planned,
                 "done": daily.done,
                 "share": _ratio(daily.done, daily.planned),
                 "completion": _ratio(daily.completion_sum, daily.done),
             },
-            index=daily.days,
+            daily.days,
         )
     weeks, starts, labels = daily.weeks()
     if len(weeks) == 0:
@@ -231,7 +231,7 @@ def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
         planned = _reduceat(daily.planned, starts)
         done = _reduceat(daily.done, starts)
         completion_sum, _ = _group_sums(labels, daily.completion_sum, len(weeks))
-    return pd.DataFrame(
+    return _frame(
         {
             "days": days,
             "planned": planned,
@@ -239,5 +239,5 @@ def _adherence_frame(daily: _Daily, by: str) -> pd.DataFrame:
             "share": _ratio(done, planned),
             "completion": _ratio(completion_sum, done),
         },
-        index=weeks,
+        weeks,
     )

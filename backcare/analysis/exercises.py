@@ -13,6 +13,7 @@ import pandas as pd
 from ._common import (
     _equals,
     _equals_any,
+    _frame,
     _group_means,
     _nan_mean,
     _numbers,
@@ -243,7 +244,7 @@ def _item_frame(
     }
     if name == "group":
         columns["adherence"] = _group_adherence(steps_done, steps_planned)
-    return pd.DataFrame(columns, index=names.rename(name))
+    return _frame(columns, names.rename(name))
 
 
 def _group_adherence(steps_done: np.ndarray, steps_planned: np.ndarray) -> np.ndarray:

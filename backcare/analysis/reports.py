@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _equals, _numbers
+from ._common import _equals, _frame, _numbers
 from .adherence import _adherence_frame, _Daily, _planned_on
 from .association import Association, _association
 from .change import (
@@ -205,7 +205,7 @@ class _Log:
         if len(days):
             # the change reads the trend's columns as built, not back from the frame
             columns = _trend_columns(scored, days)
-            trend = pd.DataFrame(columns, index=days) if trend_frame else None
+            trend = _frame(columns, days) if trend_frame else None
             change = _important_change(days, columns, rule)
         else:
             trend = _trend(scored, days)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _bincount, _equals, _group_means, _numbers
+from ._common import _bincount, _equals, _frame, _group_means, _numbers
 from .days import _NO_DAY, _day_number, _day_numbers, _day_range, _stamp
 
 ROLLING_DAYS = 7
@@ -191,9 +191,7 @@ def _trend(
     """The trend frame over ``days`` (consecutive) from a person's scored check-ins."""
     if len(days) == 0:
         return _empty_trend()
-    return pd.DataFrame(
-        _trend_columns(scored, days, window_days, baseline_days, min_days), index=days
-    )
+    return _frame(_trend_columns(scored, days, window_days, baseline_days, min_days), days)
 
 
 def _trend_columns(
