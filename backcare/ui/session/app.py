@@ -55,13 +55,9 @@ from .partial import PartialOffer
 from .registry import claim_cell, live_session_ids, walk
 from .settings_row import SettingsRow
 
-__all__ = ["LOST_GRACE", "SessionApp", "format_clock"]
+__all__ = ["SessionApp", "format_clock"]
 
 log = logging.getLogger(__name__)
-
-#: Seconds a lost view is given before the session pauses: a busy kernel may still hold its
-#: heartbeats in the queue. The pause itself is dated back to the last heartbeat.
-LOST_GRACE = 1.5
 
 
 class SessionApp(widgets.VBox):
@@ -88,7 +84,6 @@ class SessionApp(widgets.VBox):
         self._choices: list[Choice] = []
         self.presence = Presence(clock)
         self.paused_for_no_view = False
-        self._lost_since: float | None = None
         self.run_id = 0
         self.entry = -1  # steps entered in this run (a step entered again counts again)
         self._seq = 0  # bumped by every action, so the browser re-reads the run
@@ -287,7 +282,7 @@ class SessionApp(widgets.VBox):
         self.entry = -1
         self._done_work = 0
         self.paused_for_no_view = False
-        self._lost_since = None
+        self.presence.restart_grace()
         self.step_log = []
         self.timer = SessionTimer(timeline, clock=self.clock)
         self.recorder = recorder
@@ -304,7 +299,7 @@ class SessionApp(widgets.VBox):
             return
         if timer.state is TimerState.PAUSED:
             self.paused_for_no_view = False
-            self._lost_since = None
+            self.presence.restart_grace()
             self.messages.clear()
         timer.toggle_pause()
         self._kick()
@@ -390,8 +385,6 @@ class SessionApp(widgets.VBox):
     # -- the views following ------------------------------------------------------------------
     def _on_beat(self, view: str, visible: bool) -> None:
         self.presence.beat(view, visible)
-        if self._lost_since is not None:
-            self._lost_since = None
 
     def _on_gone(self, view: str) -> None:
         self.presence.gone(view)
@@ -402,17 +395,11 @@ class SessionApp(widgets.VBox):
         timer = self.timer
         if timer is None or timer.state is not TimerState.RUNNING:
             return None
-        if not self.presence.lost():
-            self._lost_since = None
+        at = self.presence.pause_at()
+        if at is None:
             return self.presence.next_check_at()
-        now = self.clock()
-        if self._lost_since is None:
-            self._lost_since = now
-        if now - self._lost_since < LOST_GRACE and not self.presence.said_goodbye:
-            return self._lost_since + LOST_GRACE
-        timer.pause(at=self.presence.last_seen())
+        timer.pause(at=at)
         self.paused_for_no_view = True
-        self._lost_since = None
         self._seq += 1
         self.messages.info(
             "Paused: no page was showing the session, so nothing more is counted as done. "
