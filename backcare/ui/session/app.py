@@ -34,7 +34,7 @@ from ...cues import CueSettings
 from ...presence import Presence
 from ...routine import Routine
 from ...safety import red_flags_sentence
-from ...timeline import Step, StepKind
+from ...timeline import Step, StepKind, format_duration
 from ...timer import EventKind, SessionRecorder, SessionTimer, Snapshot, TimerEvent, TimerState
 from ..common import Messages, esc, open_catalog, open_store, report_unexpected
 from ..people import PersonPicker
@@ -47,7 +47,6 @@ from .display import (
     ending,
     focus_plan,
     format_clock,
-    minutes_text,
 )
 from .driver import TimerDriver
 from .front import FocusView
@@ -210,7 +209,7 @@ class SessionApp(widgets.VBox):
         groups = ", ".join(self.catalog.group(g).name for g in routine.groups(self.catalog))
         self.routine_info.value = (
             f"<b>{esc(routine.name)}</b>: {len(routine.items)} exercises ({esc(groups)}), "
-            f"about {minutes_text(sum(s.seconds for s in steps))}."
+            f"about {format_duration(sum(s.seconds for s in steps))}."
         )
         if self.timer is None or self.timer.state is TimerState.FINISHED:
             self.routine = routine
