@@ -35,10 +35,19 @@ from ...presence import Presence
 from ...routine import Routine
 from ...safety import red_flags_sentence
 from ...timeline import Step, StepKind, format_duration
-from ...timer import EventKind, SessionRecorder, SessionTimer, Snapshot, TimerEvent, TimerState
+from ...timer import (
+    EventKind,
+    SessionRecorder,
+    SessionTimer,
+    Snapshot,
+    TimerEvent,
+    TimerState,
+    resume_unfinished,
+)
 from ..common import Messages, esc, open_catalog, open_store, report_unexpected
 from ..people import PersonPicker
 from ..pictures import open_figures
+from ..zone import BrowserZone, take_browser_zone
 from .checkin import AfterPanel, PainDuringPanel
 from .choices import Choice, routine_choices
 from .display import (
@@ -101,6 +110,8 @@ class SessionApp(widgets.VBox):
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
         self.person_picker = PersonPicker(self.store)
+        # the browser's zone, for a person whose days are not yet known to be theirs
+        self.browser_zone = BrowserZone()
         self.routine_choice = widgets.Dropdown(
             description="Routine",
             layout=widgets.Layout(width="auto", min_width="240px", max_width="460px"),
@@ -156,6 +167,7 @@ class SessionApp(widgets.VBox):
         picker_row = widgets.HBox([self.person_picker, self.routine_choice])
         picker_row.add_class("backcare-picker-row")
         return [
+            self.browser_zone,
             header,
             picker_row,
             self.routine_info,
@@ -182,6 +194,7 @@ class SessionApp(widgets.VBox):
         self.partial.end.on_click(guard(lambda _: self.end_partial()))
         self.routine_choice.observe(guard(self._on_routine), names="value")
         self.person_picker.observe(guard(lambda _: self._refresh_routines()), names="person_id")
+        self.browser_zone.observe(guard(lambda _: self._take_zone()), names="zone")
         self.settings_row.on_change = guard(self._on_settings)
         self.front.on_beat = guard(self._on_beat)
         self.front.on_gone = guard(self._on_gone)
@@ -196,6 +209,7 @@ class SessionApp(widgets.VBox):
         self.routine_choice.value = labels.index(chosen) if chosen in labels else 0
         self._on_routine()
         self._load_settings()
+        take_browser_zone(self.browser_zone, self.store, self.person_id)
         self._offer_partial()
         if problems:
             self.messages.info("Some routine files were left out: " + "; ".join(problems))
@@ -349,6 +363,12 @@ class SessionApp(widgets.VBox):
         if action in handlers:
             handlers[action]()
 
+    def _take_zone(self) -> None:
+        """The person's days are counted in their browser's zone once it is known (and an
+        unfinished session's start is shown in it)."""
+        if take_browser_zone(self.browser_zone, self.store, self.person_id):
+            self._offer_partial()
+
     # -- an unfinished session (its page was closed, or its kernel stopped) -------------------
     def _offer_partial(self) -> None:
         live = live_session_ids(self)
@@ -359,17 +379,7 @@ class SessionApp(widgets.VBox):
         offer = self.partial.offer
         if offer is None:
             raise ValueError("there is no unfinished session to resume")
-        routine = self.store.session_routine(offer.session_id, self.catalog)
-        timeline = routine.steps(self.catalog)
-        if len(timeline) != offer.step_count:
-            raise ValueError(
-                "The exercises have changed since this session started, so it cannot carry "
-                "on where it stopped; end it instead (what was done is kept)."
-            )
-        self.routine = routine
-        recorder = SessionRecorder(self.store, offer.person_id, routine, self.catalog)
-        recorder.session_id = offer.session_id
-        recorder.done_exercises = list(offer.done_exercises)
+        self.routine, timeline, recorder = resume_unfinished(self.store, offer, self.catalog)
         self._begin(timeline, recorder, offer.resume_at)
 
     def end_partial(self) -> None:
@@ -580,12 +590,8 @@ class SessionApp(widgets.VBox):
         if not self.after.scored:
             raise ValueError("move the slider to your score first (or press No pain)")
         score = self.after.discomfort.value
-        self.store.add_checkin(
-            recorder.person_id, score, context="after", session_id=recorder.session_id
-        )
         answers = self.after.hurt_answers()
-        for exercise_id, hurt in answers.items():
-            self.store.record_hurt(recorder.session_id, exercise_id, hurt)
+        recorder.check_in_after(score, answers)
         self.after.save.disabled = True
         hurt = sum(answers.values())
         note = f" Noted as hurting: {hurt} exercise(s)." if hurt else ""
