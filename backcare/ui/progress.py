@@ -28,9 +28,10 @@ from ..progression.advice import Advisor
 from ..safety import HURT_ADVICE
 from ..store import Store, StoreOpenError
 from ..zones import today_in
-from .common import Messages, download_link, esc, open_catalog
+from .common import Messages, download_link, esc, open_catalog, prose
 from .people import PersonPicker
 from .suggestions import SuggestionsPanel, suggestion_summary
+from .zone import BrowserZone, take_browser_zone
 
 __all__ = ["LONGER", "RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
 
@@ -351,8 +352,11 @@ class ProgressApp(widgets.VBox):
         self.report: ProgressReport | None = None
         self._links: list[Any] = []
         self.controls = widgets.HBox([self.range_picker, self.refresh_button])
+        # the browser's zone, for a person whose days are not yet known to be theirs
+        self.browser_zone = BrowserZone()
         super().__init__(
             [
+                self.browser_zone,
                 self.banner,
                 self.controls,
                 self.messages,
@@ -371,6 +375,7 @@ class ProgressApp(widgets.VBox):
         )
         self.add_class("backcare-progress")
         self.refresh_button.on_click(self.messages.guard(self._on_refresh))
+        self.browser_zone.observe(self.messages.guard(self._on_browser_zone), names="zone")
         self.longer_button.on_click(self.messages.guard(self._on_longer))
         # an error while drawing for the first time is shown here instead of failing the cell
         self.messages.guard(self._attach_source)()
@@ -441,7 +446,7 @@ class ProgressApp(widgets.VBox):
                 "<i>Refresh</i> to see yours."
             )
             self.banner.value = (
-                '<div class="backcare-demo-label" style="background:#fff4e5;'
+                '<div class="backcare-demo-label" style="background:#fff4e5;line-height:1.45;'
                 'border-left:4px solid #ed6c02;padding:6px 10px;margin:4px 0;">'
                 "<b>Demo data.</b> These people and numbers are made up, to show what the "
                 f"dashboard does. {why} The demo is never added to your data.</div>"
@@ -461,7 +466,16 @@ class ProgressApp(widgets.VBox):
             self.end_picker.value = self.report.end.date()
 
     def _on_choice(self, _change: dict[str, Any]) -> None:
+        if self.model is not None:
+            take_browser_zone(self.browser_zone, self.model.store, self.model.person_id)
         self.update()
+
+    def _on_browser_zone(self, _change: dict[str, Any]) -> None:
+        """Count the person's days in their browser's zone once it is known."""
+        if self.model is not None and take_browser_zone(
+            self.browser_zone, self.model.store, self.model.person_id
+        ):
+            self.update()
 
     def _on_longer(self, _button: widgets.Button | None = None) -> None:
         """Switch to the next longer period (4 weeks to 12, 12 weeks to everything)."""
@@ -512,7 +526,7 @@ class ProgressApp(widgets.VBox):
         self.group_image.value = self.group_chart.to_png()
         items = "".join(f"<li>{esc(text)}</li>" for text in report.sentences)
         rule = self.model.rule
-        self.summary.value = (
+        self.summary.value = prose(
             f"<h4>{esc(report.person_name)}{esc(demo_mark)}: {esc(span)}</h4><ul>{items}</ul>"
             f"<p><small>A change that matters: {esc(rule.describe())} (Ostelo et al. 2008 and "
             "Farrar et al. 2001 for the 2 points or 30 %; the 1-point floor and the rule for "
