@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import _equals, _frame, _numbers
+from ._common import _equals, _frame, _numbers, _ratio
 from .adherence import _adherence_frame, _Daily, _planned_on
 from .association import Association, _association
 from .change import (
@@ -39,7 +39,7 @@ from .exercises import (
     _work_steps,
 )
 from .trend import _Scored, _trend, _trend_columns
-from .words import summary_sentences
+from .words import _summary
 
 __all__ = ["PersonReport", "person_report", "person_reports"]
 
@@ -245,7 +245,14 @@ class _Log:
             per_group,
             per_exercise,
             core.hurt.frame(),
-            summary_sentences(daily_frame, core.change, association, period=period),
+            _summary(
+                daily.planned,
+                daily.done,
+                _ratio(daily.completion_sum, daily.done),
+                core.change,
+                association,
+                period,
+            ),
         )
 
     def _items(

@@ -25,8 +25,25 @@ def summary_sentences(
 
     ``period`` opens the first sentence ("In the last 4 weeks").
     """
-    planned = int(daily_adherence["planned"].to_numpy().sum()) if len(daily_adherence) else 0
-    done_by_day = daily_adherence["done"].to_numpy() if len(daily_adherence) else np.zeros(0)
+    if len(daily_adherence):
+        planned_by_day = daily_adherence["planned"].to_numpy()
+        done_by_day = daily_adherence["done"].to_numpy()
+        completion = daily_adherence["completion"].to_numpy(dtype="float64")
+    else:
+        planned_by_day = done_by_day = completion = np.zeros(0)
+    return _summary(planned_by_day, done_by_day, completion, change, assoc, period)
+
+
+def _summary(
+    planned_by_day: np.ndarray,
+    done_by_day: np.ndarray,
+    completion: np.ndarray,
+    change: ChangeResult,
+    assoc: Association | None,
+    period: str,
+) -> list[str]:
+    """:func:`summary_sentences` from the daily adherence's columns as arrays."""
+    planned = int(planned_by_day.sum()) if len(planned_by_day) else 0
     done = int(done_by_day.sum())
     sentences = []
     if planned:
@@ -36,11 +53,6 @@ def summary_sentences(
         text = f"{period} you did {_plural(done, 'session')}; no routine schedule planned any."
     else:
         text = f"{period} there are no sessions planned or done yet."
-    completion = (
-        daily_adherence["completion"].to_numpy(dtype="float64")
-        if len(daily_adherence)
-        else np.zeros(0)
-    )
     finished = ~np.isnan(completion)
     if done and finished.any():
         weights = done_by_day[finished]
