@@ -10,13 +10,21 @@ over 12 weeks it should find the link in most people. Days are independent of no
 an interval that treats them as independent fails this (it leaves out zero for 20-30 % of
 people at ``phi`` 0.8, see the printed comparison).
 
+With no real link the method sits at about 6.5 % at 56 days and 6.2 % at 84 (runs of 4,000
+people per autocorrelation gave 6.4 %, 95 % interval 6.1-6.8 %, and 6.2 %, 5.9-6.5 %): under
+the 7 % promised, but close. A check of the plain rate against 7 % on a few hundred people per
+autocorrelation (a standard error of 0.6 points for 1,500 people) passes or fails by the luck
+of the seed. So the promise is checked as a binomial test on 1,000 people per autocorrelation
+and length (10,000 in all): the share must not be above 7 % beyond the simulation's own noise
+(one-sided, 1 %), which fails once the share passes about 7.6 %; each autocorrelation and
+length on its own must not be above 7 % beyond noise at 0.1 % (about 9.8 % of 1,000).
+
 Seeded, so the run is the same every time; the rates are printed (``pytest -s`` shows them).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from scipy import stats
 from scipy.signal import lfilter
 
@@ -24,7 +32,8 @@ from backcare.analysis import MIN_DAYS_FOR_INTERVAL, streak_interval
 
 SEED = 20260411
 PHIS = (0.0, 0.2, 0.4, 0.6, 0.8)
-PEOPLE = 300  # per autocorrelation and length
+PEOPLE = 300  # per autocorrelation, with a real link
+PEOPLE_NO_LINK = 1000  # per autocorrelation and length, with none (see the module's docstring)
 SPREAD = 1.5
 STAY = 0.85
 
@@ -58,11 +67,15 @@ def _naive_leaves_out_zero(y: np.ndarray, x: np.ndarray) -> bool:
     return bool(low > 0 or high < 0)
 
 
-def _rates(days: int, effect: float, rng: np.random.Generator) -> dict[float, tuple]:
+def _rates(
+    days: int, effect: float, rng: np.random.Generator, people: int = PEOPLE
+) -> dict[float, tuple]:
+    """Per autocorrelation: the share of people whose interval leaves out zero, the same for
+    days taken as independent, how many people got an interval, and how many left out zero."""
     rates = {}
     for phi in PHIS:
         found = naive = shown = 0
-        for _ in range(PEOPLE):
+        for _ in range(people):
             y, x = _next_day(rng, days, phi, effect)
             _estimate, low, high = streak_interval(y, x)
             if not np.isfinite(low):
@@ -70,37 +83,39 @@ def _rates(days: int, effect: float, rng: np.random.Generator) -> dict[float, tu
             shown += 1
             found += bool(low > 0 or high < 0)
             naive += _naive_leaves_out_zero(y, x)
-        rates[phi] = (found / shown, naive / shown, shown)
+        rates[phi] = (found / shown, naive / shown, shown, found)
     return rates
 
 
-def _print(title: str, days: int, rates: dict[float, tuple]) -> None:
-    print(f"\n{title}: {days} days, {PEOPLE} people per phi, spread {SPREAD}, stay {STAY}")
-    for phi, (rate, naive, shown) in rates.items():
+def _print(title: str, days: int, rates: dict[float, tuple], people: int = PEOPLE) -> None:
+    print(f"\n{title}: {days} days, {people} people per phi, spread {SPREAD}, stay {STAY}")
+    for phi, (rate, naive, shown, _found) in rates.items():
         print(
             f"  phi={phi:.1f}: interval leaves out zero {rate:6.1%}  (days as independent: "
             f"{naive:6.1%}; {shown} with an interval)"
         )
 
 
-@pytest.mark.parametrize("days", [MIN_DAYS_FOR_INTERVAL, 84])
-def test_no_real_link_leaves_out_zero_for_at_most_seven_percent(days: int) -> None:
-    rng = np.random.default_rng([SEED, days])
-    rates = _rates(days, 0.0, rng)
-    _print("No real link", days, rates)
-    pooled = float(np.mean([rate for rate, _, _ in rates.values()]))
-    print(f"  across phi 0-0.8: {pooled:.1%}")
-    assert pooled <= 0.07
-    # each autocorrelation on its own, allowing for the simulation's own noise (about 1.3 %
-    # for 300 people at a true 5-7 %)
-    assert all(rate <= 0.07 + 0.02 for rate, _, _ in rates.values()), rates
-    # the method the dashboard used before: days as independent overstates certainty
-    assert rates[0.8][1] > 0.15
+def test_no_real_link_leaves_out_zero_for_at_most_seven_percent() -> None:
+    found = shown = 0
+    for days in (MIN_DAYS_FOR_INTERVAL, 84):
+        rng = np.random.default_rng([SEED, days])
+        rates = _rates(days, 0.0, rng, PEOPLE_NO_LINK)
+        _print("No real link", days, rates, PEOPLE_NO_LINK)
+        for phi, (_rate, _naive, people, leaves_out) in rates.items():
+            found, shown = found + leaves_out, shown + people
+            # no autocorrelation or length above 7 % beyond the simulation's own noise
+            above = stats.binomtest(leaves_out, people, 0.07, alternative="greater")
+            assert above.pvalue > 0.001, (days, phi, leaves_out, people)
+        # the method the dashboard used before: days as independent overstates certainty
+        assert rates[0.8][1] > 0.15
+    print(f"  across phi 0-0.8 and both lengths: {found / shown:.2%} of {shown}")
+    assert stats.binomtest(found, shown, 0.07, alternative="greater").pvalue > 0.01
 
 
 def test_a_real_two_point_link_over_twelve_weeks_is_found_in_most_people() -> None:
     rng = np.random.default_rng([SEED, 2])
     rates = _rates(84, 2.0, rng)
     _print("A real 2-point link", 84, rates)
-    for rate, _naive, _shown in rates.values():
+    for rate, _naive, _shown, _found in rates.values():
         assert rate > 0.8
