@@ -212,25 +212,37 @@ def _item_frame(
     sessions_done = _reduceat(pair_done.astype("int64"), item_starts)
 
     ids = after_ids.to_numpy()
+    unique = False  # no ids: looked up by id (and found nowhere)
     if len(ids):
         # what ``after_ids.get_indexer(pair_session)`` finds (the ids are unique), in numpy
         sorter = np.argsort(ids, kind="stable")
         at = sorter[np.minimum(np.searchsorted(ids, pair_session, sorter=sorter), len(ids) - 1)]
         found = ids[at] == pair_session
         pair_after = np.where(found, after_values[at], np.nan)
+        in_order = ids[sorter]
+        unique = bool(np.all(in_order[1:] != in_order[:-1]))
     else:
         pair_after = np.full(len(pair_session), np.nan)
     count = len(names)
     with_mean = _group_means(pair_item[pair_done], pair_after[pair_done], count)
-    # sessions done that did not include the item (for a fair comparison)
-    done_session_ids = pair_session[pair_done]
-    in_done = np.isin(ids, done_session_ids) if len(ids) else np.zeros(0, dtype=bool)
-    after_done_ids = ids[in_done]
-    after_done = after_values[in_done]
+    # sessions done that did not include the item (for a fair comparison); with unique ids
+    # each session's place among the ids is known (``at``), otherwise looked up by id
+    if unique:
+        in_done = np.zeros(len(ids), dtype=bool)
+        in_done[at[pair_done & found]] = True
+    else:
+        in_done = np.isin(ids, pair_session[pair_done])
     without = np.full(count, np.nan)
     for item in np.unique(pair_item[pair_done]):
-        included = pair_session[pair_done & (pair_item == item)]
-        without[item] = _nan_mean(after_done[~np.isin(after_done_ids, included)])
+        mine = pair_done & (pair_item == item)
+        if unique:
+            left = in_done.copy()
+            left[at[mine & found]] = False
+            without[item] = _nan_mean(after_values[left])
+        else:
+            after_done_ids = ids[in_done]
+            left = ~np.isin(after_done_ids, pair_session[mine])
+            without[item] = _nan_mean(after_values[in_done][left])
     steps_planned = _reduceat(pair_steps, item_starts)
     steps_done = _reduceat(pair_done_steps, item_starts)
     columns = {
