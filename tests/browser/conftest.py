@@ -50,10 +50,12 @@ __all__ = [
     "Server",
     "VoilaDriver",
     "assert_no_error_outputs",
+    "assert_session_recorded",
     "checkin_flow",
     "chromium_path",
     "guided_session_flow",
     "open_store",
+    "run_guided_session",
     "save_screenshot",
     "screenshots_dir",
     "wait_for_text_change",
@@ -480,6 +482,32 @@ class VoilaDriver:
         return save_screenshot(self.page, notebook, suffix)
 
 
+@pytest.fixture(scope="session")
+def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``make lite``'s site, built once per session into a temporary folder."""
+    pytest.importorskip("jupyterlite_core", reason="pip install -e '.[lite]'")
+    from .lite import build_site
+
+    site = tmp_path_factory.mktemp("lite") / "site"
+    build_site(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def offline_lite_url(lite_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """That site with Pyodide served from itself (tests/browser/lite.py), on 127.0.0.1."""
+    from .lite import offline_site, serve
+
+    if chromium_path() is None:
+        _missing("Chromium not found (apt-get install -y chromium)")
+    site = offline_site(lite_site, tmp_path_factory.mktemp("lite-offline") / "site")
+    url, server = serve(site)
+    try:
+        yield url
+    finally:
+        stop_process(server)
+
+
 @pytest.fixture
 def lab(page: Page, lab_server: Server) -> LabDriver:
     """Drive JupyterLab; ``lab.page``, ``lab.server`` for the details."""
@@ -536,8 +564,17 @@ def open_store(server: Server) -> Store:
 def guided_session_flow(
     page: Page, app: Locator, server: Server, on_paused: Callable[[], object] | None = None
 ) -> None:
+    """:func:`run_guided_session`, then the session is in the server's store."""
+    run_guided_session(page, app, on_paused)
+    with open_store(server) as store:
+        assert_session_recorded(store.sessions_frame(), store.steps_frame())
+
+
+def run_guided_session(
+    page: Page, app: Locator, on_paused: Callable[[], object] | None = None
+) -> None:
     """Choose the short routine; start, see the countdown move, pause (it stops), resume,
-    skip the hold, let the last step run out; then the session is in the store."""
+    skip the hold, let the last step run out, until the after-session check-in shows."""
     choice = app.locator(".backcare-routine-choice select")
     option = choice.locator("option", has_text=SHORT_ROUTINE)
     try:
@@ -575,9 +612,10 @@ def guided_session_flow(
     assert countdown.inner_text().strip() == "✓"
     app.locator(".backcare-after").wait_for(state="visible")
 
-    with open_store(server) as store:
-        sessions = store.sessions_frame()
-        steps = store.steps_frame()
+
+def assert_session_recorded(sessions: Any, steps: Any) -> Any:
+    """The short routine's session (frames as the store gives them) is there, completed,
+    with the hold skipped and the cobra done; returns its row."""
     mine = sessions[sessions["routine_name"] == SHORT_ROUTINE]
     assert len(mine) == 1, sessions
     session = mine.iloc[0]
@@ -587,6 +625,7 @@ def guided_session_flow(
     by_exercise = dict(zip(work["exercise_id"], work["status"], strict=False))
     assert by_exercise.get("lat_stretch") == "skipped", work
     assert by_exercise.get("prone_cobra") == "done", work
+    return session
 
 
 def checkin_flow(page: Page, app: Locator, server: Server, note: str, score: int = 7) -> None:
