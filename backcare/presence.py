@@ -15,7 +15,10 @@ Timing rules (seconds):
 * a hidden view (another tab in front, the screen off) may be silent for
   :data:`HIDDEN_TIMEOUT`: browsers slow the timers of background tabs to one a minute, and a
   person who follows by voice with the page hidden is still following;
-* a view that said goodbye is gone at once.
+* a view that said goodbye is gone at once;
+* once nobody follows, a running session pauses after :data:`LOST_GRACE` more seconds (a
+  busy kernel may still hold heartbeats in its queue), or at once after a goodbye
+  (:meth:`Presence.pause_at`).
 
 Before any view has reported (a session driven from code, tests, the benchmark) there is
 nobody to wait for and :meth:`Presence.lost` stays ``False``.
@@ -27,10 +30,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["HIDDEN_TIMEOUT", "VISIBLE_TIMEOUT", "Presence"]
+__all__ = ["HIDDEN_TIMEOUT", "LOST_GRACE", "VISIBLE_TIMEOUT", "Presence"]
 
 VISIBLE_TIMEOUT = 4.0
 HIDDEN_TIMEOUT = 75.0
+LOST_GRACE = 1.5
 
 
 @dataclass(slots=True)
@@ -47,6 +51,7 @@ class Presence:
         self._views: dict[str, _View] = {}
         self._last_seen: float | None = None
         self.said_goodbye = False  # the last view left by saying so (no need to wait)
+        self._lost_since: float | None = None  # when nobody was found following
 
     @property
     def ever_seen(self) -> bool:
@@ -59,6 +64,7 @@ class Presence:
         self._views[str(view)] = _View(now, bool(visible))
         self._last_seen = now
         self.said_goodbye = False
+        self._lost_since = None
 
     def gone(self, view: str) -> None:
         """``view`` was closed."""
@@ -83,8 +89,30 @@ class Presence:
         alive = [self._views[name].seen for name in self.alive()]
         return max(alive) if alive else self._last_seen
 
+    def pause_at(self) -> float | None:
+        """For a running session: the moment to pause it at (the last heartbeat), once
+        nobody has followed for :data:`LOST_GRACE` seconds or the last view said goodbye;
+        ``None`` while somebody follows or the grace lasts."""
+        if not self.lost():
+            self._lost_since = None
+            return None
+        now = self.clock()
+        if self._lost_since is None:
+            self._lost_since = now
+        if now - self._lost_since < LOST_GRACE and not self.said_goodbye:
+            return None
+        self._lost_since = None
+        return self.last_seen()
+
+    def restart_grace(self) -> None:
+        """Give the full grace again (a session started or resumed by hand)."""
+        self._lost_since = None
+
     def next_check_at(self) -> float | None:
-        """When the first view still counted as following would expire (``None``: none)."""
+        """When to ask :meth:`pause_at` again: the end of the grace, or when the first view
+        still counted as following would expire (``None``: no need)."""
+        if self._lost_since is not None:
+            return self._lost_since + LOST_GRACE
         now = self.clock()
         expiries = [e for e in (self._expiry(v) for v in self._views.values()) if e > now]
         return min(expiries) if expiries else None

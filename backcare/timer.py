@@ -36,6 +36,7 @@ __all__ = [
     "TimerEvent",
     "TimerState",
     "Unfinished",
+    "resume_unfinished",
     "unfinished_session",
 ]
 
@@ -445,6 +446,17 @@ class SessionRecorder:
             self.status = "completed" if event.kind is EventKind.FINISHED else "stopped"
             self.store.finish_session(self.session_id, status=self.status)
 
+    def check_in_after(self, discomfort: int, hurt: dict[str, bool]) -> None:
+        """The after-session check-in: the score, tied to this session, and for each
+        exercise asked about whether it hurt."""
+        if self.session_id is None:
+            raise ValueError("there is no recorded session to check in for")
+        self.store.add_checkin(
+            self.person_id, discomfort, context="after", session_id=self.session_id
+        )
+        for exercise_id, hurt_now in hurt.items():
+            self.store.record_hurt(self.session_id, exercise_id, hurt_now)
+
 
 # -- an unfinished session ---------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
@@ -492,3 +504,24 @@ def unfinished_session(store: Any, person_id: int | None, exclude: set[int]) -> 
         planned_work=len(work),
         done_exercises=tuple(dict.fromkeys(str(e) for e in done["exercise_id"].dropna())),
     )
+
+
+def resume_unfinished(
+    store: Any, offer: Unfinished, catalog: Any
+) -> tuple[Any, list[Step], SessionRecorder]:
+    """What carrying on ``offer`` needs: its routine, its steps, and a recorder that writes
+    into the same session row (so its steps done before still count once).
+
+    Raises ``ValueError`` when the exercises changed since the session started, so its steps
+    no longer line up."""
+    routine = store.session_routine(offer.session_id, catalog)
+    timeline = list(routine.steps(catalog))
+    if len(timeline) != offer.step_count:
+        raise ValueError(
+            "The exercises have changed since this session started, so it cannot carry "
+            "on where it stopped; end it instead (what was done is kept)."
+        )
+    recorder = SessionRecorder(store, offer.person_id, routine, catalog)
+    recorder.session_id = offer.session_id
+    recorder.done_exercises = list(offer.done_exercises)
+    return routine, timeline, recorder

@@ -8,7 +8,7 @@ import pytest
 from backcare.catalog import Catalog
 from backcare.cues import CueSettings, cue_plan, step_cues
 from backcare.prescription import Kind, Prescription
-from backcare.presence import HIDDEN_TIMEOUT, VISIBLE_TIMEOUT, Presence
+from backcare.presence import HIDDEN_TIMEOUT, LOST_GRACE, VISIBLE_TIMEOUT, Presence
 from backcare.routine import Routine, RoutineItem, Timing, evening_session
 from backcare.timeline import Step, StepKind
 from backcare.ui.session.display import ending, focus_plan, step_where
@@ -108,6 +108,33 @@ def test_presence_counts_views_until_they_fall_silent_or_say_goodbye() -> None:
     assert not presence.lost() and not presence.said_goodbye
     clock.now += HIDDEN_TIMEOUT
     assert presence.lost() and presence.last_seen() == clock.now - HIDDEN_TIMEOUT
+
+
+def test_a_session_pauses_at_the_last_heartbeat_after_the_grace() -> None:
+    clock = Clock()
+    presence = Presence(clock)
+    assert presence.pause_at() is None  # nobody ever reported
+    presence.beat("a")
+    heard = clock.now
+    clock.now += VISIBLE_TIMEOUT + 0.5  # the tab closed without a goodbye
+    assert presence.pause_at() is None  # the grace starts now
+    assert presence.next_check_at() == clock.now + LOST_GRACE
+    clock.now += LOST_GRACE
+    assert presence.pause_at() == heard  # dated back to the last heartbeat
+    presence.beat("a")
+    presence.gone("a")  # a goodbye needs no grace
+    assert presence.pause_at() == clock.now
+
+
+def test_a_heartbeat_in_the_grace_keeps_the_session_running() -> None:
+    clock = Clock()
+    presence = Presence(clock)
+    presence.beat("a")
+    clock.now += VISIBLE_TIMEOUT + 0.5
+    assert presence.pause_at() is None
+    presence.beat("a")  # a busy kernel let the queued heartbeat through
+    clock.now += LOST_GRACE
+    assert presence.pause_at() is None and not presence.lost()
 
 
 def test_focus_words_for_sides_and_sets() -> None:

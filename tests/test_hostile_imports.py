@@ -242,7 +242,7 @@ def _edit(source: Store, change: Callable[[dict], None]) -> bytes:
 
 
 def _details(app: CheckInApp) -> str:
-    return app.messages.text + " " + html.unescape(app.import_details.value)
+    return app.messages.text + " " + html.unescape(app.takeaway.import_details.value)
 
 
 @pytest.mark.parametrize(
@@ -261,7 +261,8 @@ def test_times_no_reader_can_handle_are_rejected_at_import(
 ) -> None:
     data = _edit(source, lambda d: d["checkins"][1].update(at=at))
     _upload(app, data, "times.json")
-    assert "check-in 2" in app.import_details.value and reason in app.import_details.value
+    details = app.takeaway.import_details.value
+    assert "check-in 2" in details and reason in details
     assert app.store.checkins_frame()["at"].notna().all()
     _pages_read(app.store)
 

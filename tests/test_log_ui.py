@@ -14,9 +14,10 @@ from ipywidgets.widgets.trait_types import datetime_to_json
 
 from backcare import paths
 from backcare.catalog import Catalog
+from backcare.diary import CheckInLog
 from backcare.routine import workday_break
 from backcare.store import Store
-from backcare.ui.log import CheckInApp, CheckInLog
+from backcare.ui.log import CheckInApp
 
 HOSTILE = "<script>alert(1)</script>"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -371,7 +372,7 @@ def test_hostile_text_is_escaped(app: CheckInApp) -> None:
     assert HOSTILE not in app.table.value
     assert "&lt;script&gt;" in app.table.value
     app.export_json_button.click()
-    assert "<script>" not in app.export_links.value
+    assert "<script>" not in app.takeaway.export_links.value
 
 
 def test_recent_table_follows_the_person(app: CheckInApp) -> None:
@@ -419,7 +420,7 @@ def test_export_and_reimport_a_person(app: CheckInApp) -> None:
 
 def test_export_everyone(app: CheckInApp) -> None:
     app.store.add_person("Client")
-    app.export_scope.value = "all"
+    app.takeaway.export_scope.value = "all"
     app.export_json_button.click()
     assert b'"Client"' in _sent_bytes(app.export_json_button)
     assert list(paths.exports_dir().glob("backcare-everyone-*.json"))
@@ -444,9 +445,9 @@ def test_rejected_rows_are_listed_escaped(app: CheckInApp) -> None:
     hostile = document.replace('"context": "daily"', f'"context": "{HOSTILE}"')
     other.import_bytes(hostile.encode(), "x.json")
     assert other.messages.kind == "error" and "rejected 1 row" in other.messages.text
-    assert "<script>" not in other.import_details.value
-    assert "&lt;script&gt;" in other.import_details.value  # the reason quotes it, escaped
-    assert "check-in 1" in other.import_details.value
+    assert "<script>" not in other.takeaway.import_details.value
+    assert "&lt;script&gt;" in other.takeaway.import_details.value  # the reason quotes it, escaped
+    assert "check-in 1" in other.takeaway.import_details.value
 
 
 def test_default_store_in_data_folder_and_two_apps(data_dir) -> None:
@@ -493,8 +494,8 @@ def test_routine_conflict_on_import_is_shown(app: CheckInApp, catalog: Catalog) 
     save["at"] = (dt.datetime.fromisoformat(save["at"]) + dt.timedelta(hours=1)).isoformat()
     app.import_bytes(json.dumps(document).encode(), "phone.json")
     assert app.messages.kind == "info" and "added 1 plan change" in app.messages.text
-    assert "backcare-import-conflicts" in app.import_details.value
-    assert "saved last is followed now" in app.import_details.value
+    assert "backcare-import-conflicts" in app.takeaway.import_details.value
+    assert "saved last is followed now" in app.takeaway.import_details.value
 
 
 def test_after_saving_the_entry_selector_chooses_the_new_entry(app: CheckInApp) -> None:

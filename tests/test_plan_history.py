@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,7 +22,8 @@ from backcare.catalog import Catalog
 from backcare.plan_history import PlanEvent, PlanHistory, suggest_replacement
 from backcare.routine import Routine, Schedule, ScheduleKind, evening_session, workday_break
 from backcare.store import MIGRATIONS, SCHEMA_VERSION, Store
-from backcare.ui.progress import ProgressModel
+from backcare.ui.progress import ProgressApp, ProgressModel
+from backcare.ui.session import SessionApp
 from tests.test_store import _V1_BY_HAND
 
 START = dt.date(2026, 1, 5)  # a Monday
@@ -209,6 +211,51 @@ def test_new_york_evenings_count_on_new_york_days(store: Store, catalog: Catalog
     assert saturdays["done"].sum() == 0 and saturdays["planned"].sum() == 0
     assert report.daily.loc[str(_day(0)), "done"] == 1  # Monday, not Tuesday
     assert analysis.day_of(frame["at"]).iloc[0] == dt.datetime(2026, 1, 5)
+
+
+def test_the_dashboard_opened_first_takes_the_browser_zone(store: Store, catalog: Catalog) -> None:
+    """A New York person whose zone no page has read yet opens the dashboard first."""
+    ana = store.add_person("Ana")  # no zone yet: days would be the kernel's (UTC)
+    routine = Routine("Weeknights", evening_session(catalog).items, _weeknights())
+    store.save_routine(ana.id, routine, on=_day(0))
+    new_york = ZoneInfo("America/New_York")
+    for n in range(14):
+        if _day(n).weekday() < 5:
+            _session(store, ana.id, routine, catalog, _at(n, 20, 30).replace(tzinfo=new_york))
+    app = ProgressApp(store, catalog, today=_day(13))
+    app.start_picker.value, app.end_picker.value = _day(0), _day(13)
+    app.range_picker.value = "custom"
+    saturday = str(_day(5))
+    # counted on the kernel's (UTC) days, Monday's session lands on Tuesday, Friday's on Saturday
+    assert app.report.daily.loc[str(_day(0)), "done"] == 0
+    assert app.report.daily.loc[saturday, "done"] == 1
+    app.browser_zone.zone = "America/New_York"  # what the front end reports
+    assert store.person(ana.id).zone == "America/New_York"
+    assert any("10 of 10 planned sessions (100 %)" in s for s in app.report.sentences)
+    assert "10 of 10 planned sessions" in app.summary.value
+    assert app.report.daily.loc[str(_day(0)), "done"] == 1  # Monday, not Tuesday
+    assert app.report.daily.loc[saturday, "done"] == 0
+
+
+def test_the_session_page_takes_the_browser_zone_but_not_over_a_choice(store: Store) -> None:
+    ana = store.add_person("Ana")
+    kim = store.add_person("Kim")
+    store.set_zone(kim.id, "Asia/Tokyo", "person")
+    app = SessionApp(store)
+    app.person_picker.select(ana.id)
+    app.browser_zone.zone = "America/New_York"
+    assert store.person(ana.id).zone_source == "browser"
+    assert store.person(ana.id).zone == "America/New_York"
+    app.person_picker.select(kim.id)  # chosen by the person: the browser does not override
+    assert store.person(kim.id).zone == "Asia/Tokyo"
+    app.close()
+
+
+def test_the_demo_dashboard_writes_no_zone() -> None:
+    app = ProgressApp(Store.demo())
+    zones = {p.id: p.zone for p in app.model.store.people()}
+    app.browser_zone.zone = "America/New_York"
+    assert {p.id: p.zone for p in app.model.store.people()} == zones
 
 
 def test_tokyo_mornings_and_everyone_at_once(store: Store, catalog: Catalog) -> None:

@@ -1,9 +1,10 @@
 """The discomfort log: a quick check-in form, recent entries, edit and delete with undo,
 and taking the data away (export) or bringing it back (import).
 
-:class:`CheckInLog` is the model: it talks to the store, keeps the undo stack and makes
-export files; it knows nothing of widgets. :class:`CheckInApp` is the view: it turns the
-form's values into calls on the model and shows what happened in its message area.
+:class:`backcare.diary.CheckInLog` is the model: it talks to the store, keeps the undo
+stack and makes export files; it knows nothing of widgets. :class:`CheckInApp` is the view:
+it turns the form's values into calls on the model and shows what happened in its message
+area; the export and import controls are a :class:`~backcare.ui.takeaway.TakeAwayPanel`.
 Nothing is written when the form holds invalid input; the store's message is shown instead.
 
 Opening the page writes nothing: the default person ("Me") is made at the first save when
@@ -18,29 +19,22 @@ and edits its own local time and the kernel gets a timezone-aware value, so a ke
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from .. import paths
+from ..diary import CheckInLog
 from ..progression import MORNING_QUESTION
-from ..progression.records import morning_question_due
 from ..store import ImportReport, InputError, Store, StoreOpenError
 from .common import Messages, esc, watch_store
 from .dates import DEFAULT_STYLE, BrowserDates, DateStyle, format_when
-from .file_button import FileButton, FilePayload
 from .people import PersonPicker
+from .takeaway import TakeAwayPanel
 from .zone import ZoneControl
 
-__all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog", "ExportFile"]
-
-RECENT_ROWS = 12
+__all__ = ["CONTEXT_LABELS", "PEG_QUESTIONS", "CheckInApp", "CheckInLog"]
 
 CONTEXT_LABELS: dict[str, str] = {
     "daily": "Daily check-in",
@@ -66,116 +60,6 @@ PEG_QUESTIONS: dict[str, tuple[str, str, str]] = {
         "0 not at all · 10 completely",
     ),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ExportFile:
-    """An export made for download and saved in the exports folder."""
-
-    filename: str
-    data: bytes
-    mime: str
-    saved_to: Path
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "person"
-
-
-class CheckInLog(traitlets.HasTraits):
-    """Check-ins of one store: add, edit, delete, undo, export and import.
-
-    ``changed`` is bumped after every write so views can observe it. The undo stack holds
-    the check-ins as they were before each delete or edit.
-    """
-
-    changed = traitlets.Int(0)
-    can_undo = traitlets.Bool(False)
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self._undo: list[tuple[str, dict[str, Any]]] = []
-
-    def _bump(self) -> None:
-        self.can_undo = bool(self._undo)
-        self.changed += 1
-
-    def add(self, person_id: int | None, discomfort: int, **fields: Any) -> int:
-        """Log a check-in. ``person_id=None`` (the log has nobody yet) makes the default
-        person, "Me", but only once the values are known to be valid."""
-        if person_id is None:
-            self.store.check_checkin(discomfort, **fields)
-            person_id = self.store.default_person().id
-        checkin_id = self.store.add_checkin(person_id, discomfort, **fields)
-        self._bump()
-        return checkin_id
-
-    def edit(self, checkin_id: int, **fields: Any) -> None:
-        before = self.store.update_checkin(checkin_id, **fields)
-        self._undo.append(("edit", before))
-        self._bump()
-
-    def delete(self, checkin_id: int) -> dict[str, Any]:
-        row = self.store.delete_checkin(checkin_id)
-        self._undo.append(("delete", row))
-        self._bump()
-        return row
-
-    def undo(self) -> str:
-        """Undo the last delete or edit; returns what was undone ("delete" or "edit")."""
-        if not self._undo:
-            raise InputError("there is nothing to undo")
-        action, row = self._undo[-1]
-        self.store.restore_checkin(row)
-        self._undo.pop()
-        self._bump()
-        return action
-
-    def morning_due(
-        self, person_id: int | None, at: dt.datetime, *, editing: int | None = None
-    ) -> bool:
-        """Whether a daily check-in at ``at`` is the person's first after a session, the one
-        that asks how the back is this morning (``editing``: the entry being changed)."""
-        if person_id is None:
-            return False
-        return morning_question_due(
-            self.store.sessions_frame(person_id),
-            self.store.checkins_frame(person_id),
-            at,
-            self.store.zone(person_id),
-            ignore_checkin=editing,
-        )
-
-    def last_score(self, person_id: int | None) -> int | None:
-        """The discomfort of a person's latest check-in (by its time), or None."""
-        return self.store.last_discomfort(person_id)
-
-    def recent(self, person_id: int | None, limit: int = RECENT_ROWS) -> pd.DataFrame:
-        """A person's latest check-ins, newest first."""
-        if person_id is None:
-            return self.store.checkins_frame().iloc[0:0]
-        frame = self.store.checkins_frame(person_id)
-        return frame.iloc[::-1].head(limit).reset_index(drop=True)
-
-    def export(self, kind: str, person_id: int | None = None) -> ExportFile:
-        """Make an export (``"zip"`` or ``"json"``) of one person or everyone, and save it."""
-        if kind not in ("zip", "json"):
-            raise InputError(f"exports are 'zip' or 'json', not {kind!r}")
-        who = "everyone" if person_id is None else _slug(self.store.person(person_id).name)
-        stamp = dt.datetime.now(self.store.zone(person_id)).strftime("%Y%m%d-%H%M%S")
-        filename = f"backcare-{who}-{stamp}.{kind}"
-        if kind == "zip":
-            data, mime = self.store.export_zip(person_id), "application/zip"
-        else:
-            data, mime = self.store.export_json(person_id), "application/json"
-        return ExportFile(filename, data, mime, paths.write_export(data, filename))
-
-    def import_file(self, data: bytes, filename: str) -> ImportReport:
-        report = self.store.import_bytes(data, filename)
-        self._bump()
-        return report
 
 
 def _table_html(frame: pd.DataFrame, style: DateStyle = DEFAULT_STYLE) -> str:
@@ -393,28 +277,13 @@ class CheckInApp(widgets.VBox):
         self.undo_button = widgets.Button(description="Undo", icon="undo", disabled=True)
         self.undo_button.add_class("backcare-undo")
 
-        self.export_scope = widgets.ToggleButtons(
-            options=[("This person", "person"), ("Everyone", "all")], value="person"
+        self.takeaway = TakeAwayPanel(
+            self.model, lambda: self.person_id, self.messages, self._after_import
         )
-        self.export_scope.add_class("backcare-export-scope")
-        # One click each: the kernel makes the file and the browser saves it.
-        guard = self.messages.guard
-        self.export_zip_button = FileButton(
-            "Download CSV files (zip)", guard(lambda: self._on_export("zip"))
-        )
-        self.export_zip_button.add_class("backcare-export-zip")
-        self.export_json_button = FileButton(
-            "Download a JSON file", guard(lambda: self._on_export("json"))
-        )
-        self.export_json_button.add_class("backcare-export-json")
-        self.export_links = widgets.HTML()
-        self.export_links.add_class("backcare-export-links")
-        self.upload = widgets.FileUpload(
-            accept=".json,.zip", multiple=False, description="Import a file"
-        )
-        self.upload.add_class("backcare-import")
-        self.import_details = widgets.HTML()
-        self.import_details.add_class("backcare-import-details")
+        # the controls that write or download, for locking (and for tests to find)
+        self.export_zip_button = self.takeaway.export_zip_button
+        self.export_json_button = self.takeaway.export_json_button
+        self.upload = self.takeaway.upload
 
         form = widgets.VBox(
             [
@@ -445,20 +314,7 @@ class CheckInApp(widgets.VBox):
                 ),
             ]
         )
-        data = widgets.VBox(
-            [
-                widgets.HTML(
-                    "<h4 style='margin:8px 0 4px'>Take your data with you</h4>"
-                    "<small>Online copies (such as Binder) forget everything when they close: "
-                    "download an export to keep, and import it next time.</small>"
-                ),
-                widgets.HBox([self.export_scope, self.export_zip_button, self.export_json_button]),
-                self.export_links,
-                self.upload,
-                self.import_details,
-            ]
-        )
-        self.children = [self.title, form, self.messages, recent, data]
+        self.children = [self.title, form, self.messages, recent, self.takeaway]
 
     # -- wiring --------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -470,7 +326,6 @@ class CheckInApp(widgets.VBox):
         self.edit_button.on_click(guard(self._on_edit))
         self.delete_button.on_click(guard(self._on_delete))
         self.undo_button.on_click(guard(self._on_undo))
-        self.upload.observe(guard(self._on_upload), names="value")
         self.peg_include.observe(guard(self._on_peg_include), names="value")
         self.person.observe(guard(lambda _: self._on_person()), names="person_id")
         self.when.observe(self._on_time_edit, names="value")
@@ -704,28 +559,11 @@ class CheckInApp(widgets.VBox):
             "The deleted entry is back." if action == "delete" else "The edit was undone."
         )
 
-    def _on_export(self, kind: str) -> FilePayload:
-        person_id = self._require_person() if self.export_scope.value == "person" else None
-        export = self.model.export(kind, person_id)
-        self.export_links.value = f"<small>A copy is saved as {esc(export.saved_to)}.</small>"
-        self.messages.success(f"Export downloading: {export.filename}.")
-        return FilePayload(export.data, export.filename, export.mime)
-
-    def _on_upload(self, change: dict[str, Any]) -> None:
-        files = change["new"]
-        if not files:
-            return
-        upload = files[0]
-        try:
-            self.import_bytes(bytes(upload["content"]), str(upload["name"]))
-        finally:
-            self.upload.value = ()
-
     def import_bytes(self, data: bytes, filename: str) -> ImportReport:
-        """Import an export file and show its report (used by the upload button)."""
-        self.import_details.value = ""
-        chosen = self.person_id
-        report = self.model.import_file(data, filename)
+        """Import an export file and show its report (what the upload button does)."""
+        return self.takeaway.import_bytes(data, filename)
+
+    def _after_import(self, report: ImportReport, chosen: int | None) -> None:
         self.person.refresh()
         if chosen is None or not self.store.has_data(chosen):
             # Show what was brought in rather than an empty person (or nobody).
@@ -736,17 +574,3 @@ class CheckInApp(widgets.VBox):
         if self.editing_id is None and self.score_source != "user":
             self._default_score()  # the import may have brought this person's last score
         self.refresh()
-        lines = report.details()
-        if lines:
-            items = "".join(f"<li>{esc(line)}</li>" for line in lines[:50])
-            more = len(lines) - 50
-            extra = f"<li>… and {more} more</li>" if more > 0 else ""
-            css = "backcare-rejected" if report.rejected else "backcare-import-conflicts"
-            self.import_details.value = f"<ul class='{css}'>{items}{extra}</ul>"
-        if report.rejected:
-            self.messages.error(report.summary())
-        elif report.conflicts:
-            self.messages.info(report.summary())
-        else:
-            self.messages.success(report.summary())
-        return report

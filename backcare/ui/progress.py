@@ -31,6 +31,7 @@ from ..zones import today_in
 from .common import Messages, download_link, esc, open_catalog
 from .people import PersonPicker
 from .suggestions import SuggestionsPanel, suggestion_summary
+from .zone import BrowserZone, take_browser_zone
 
 __all__ = ["LONGER", "RANGES", "ProgressApp", "ProgressModel", "ProgressReport"]
 
@@ -351,8 +352,11 @@ class ProgressApp(widgets.VBox):
         self.report: ProgressReport | None = None
         self._links: list[Any] = []
         self.controls = widgets.HBox([self.range_picker, self.refresh_button])
+        # the browser's zone, for a person whose days are not yet known to be theirs
+        self.browser_zone = BrowserZone()
         super().__init__(
             [
+                self.browser_zone,
                 self.banner,
                 self.controls,
                 self.messages,
@@ -371,6 +375,7 @@ class ProgressApp(widgets.VBox):
         )
         self.add_class("backcare-progress")
         self.refresh_button.on_click(self.messages.guard(self._on_refresh))
+        self.browser_zone.observe(self.messages.guard(self._on_browser_zone), names="zone")
         self.longer_button.on_click(self.messages.guard(self._on_longer))
         # an error while drawing for the first time is shown here instead of failing the cell
         self.messages.guard(self._attach_source)()
@@ -461,7 +466,16 @@ class ProgressApp(widgets.VBox):
             self.end_picker.value = self.report.end.date()
 
     def _on_choice(self, _change: dict[str, Any]) -> None:
+        if self.model is not None:
+            take_browser_zone(self.browser_zone, self.model.store, self.model.person_id)
         self.update()
+
+    def _on_browser_zone(self, _change: dict[str, Any]) -> None:
+        """Count the person's days in their browser's zone once it is known."""
+        if self.model is not None and take_browser_zone(
+            self.browser_zone, self.model.store, self.model.person_id
+        ):
+            self.update()
 
     def _on_longer(self, _button: widgets.Button | None = None) -> None:
         """Switch to the next longer period (4 weeks to 12, 12 weeks to everything)."""

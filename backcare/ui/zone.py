@@ -22,7 +22,7 @@ import traitlets
 from ..zones import check_zone, zone_names, zone_of
 from .common import Messages, esc
 
-__all__ = ["BrowserZone", "ZoneControl"]
+__all__ = ["BrowserZone", "ZoneControl", "take_browser_zone"]
 
 
 class BrowserZone(anywidget.AnyWidget):
@@ -30,6 +30,18 @@ class BrowserZone(anywidget.AnyWidget):
 
     _esm = Path(__file__).with_name("browser_zone.js")
     zone = traitlets.Unicode("").tag(sync=True)
+
+
+def take_browser_zone(browser: BrowserZone, store: Any, person_id: int | None) -> bool:
+    """Give ``person_id`` the zone ``browser`` reports when they have none of their own yet
+    (the store's rule); returns whether their zone changed. Pages without a zone picker (the
+    session, the dashboard) call it too, so whichever page a person opens first knows their
+    days. Nothing is written to the demo or to a store open for reading only."""
+    if person_id is None or not browser.zone:
+        return False
+    if getattr(store, "is_demo", False) or getattr(store, "read_only", False):
+        return False
+    return bool(store.zone_from_browser(person_id, check_zone(browser.zone)))
 
 
 class ZoneControl(widgets.VBox):
@@ -78,8 +90,7 @@ class ZoneControl(widgets.VBox):
         person_id = self.person()
         zone = None
         if person_id is not None:
-            if self.browser.zone:
-                self.store.zone_from_browser(person_id, check_zone(self.browser.zone))
+            take_browser_zone(self.browser, self.store, person_id)
             zone = self.store.person(person_id).zone
         shown = zone or self.browser.zone or None
         self._syncing = True

@@ -34,11 +34,20 @@ from ...cues import CueSettings
 from ...presence import Presence
 from ...routine import Routine
 from ...safety import red_flags_sentence
-from ...timeline import Step, StepKind
-from ...timer import EventKind, SessionRecorder, SessionTimer, Snapshot, TimerEvent, TimerState
+from ...timeline import Step, StepKind, format_duration
+from ...timer import (
+    EventKind,
+    SessionRecorder,
+    SessionTimer,
+    Snapshot,
+    TimerEvent,
+    TimerState,
+    resume_unfinished,
+)
 from ..common import Messages, esc, open_catalog, open_store, report_unexpected
 from ..people import PersonPicker
 from ..pictures import open_figures
+from ..zone import BrowserZone, take_browser_zone
 from .checkin import AfterPanel, PainDuringPanel
 from .choices import Choice, routine_choices
 from .display import (
@@ -47,7 +56,6 @@ from .display import (
     ending,
     focus_plan,
     format_clock,
-    minutes_text,
 )
 from .driver import TimerDriver
 from .front import FocusView
@@ -55,13 +63,9 @@ from .partial import PartialOffer
 from .registry import claim_cell, live_session_ids, walk
 from .settings_row import SettingsRow
 
-__all__ = ["LOST_GRACE", "SessionApp", "format_clock"]
+__all__ = ["SessionApp", "format_clock"]
 
 log = logging.getLogger(__name__)
-
-#: Seconds a lost view is given before the session pauses: a busy kernel may still hold its
-#: heartbeats in the queue. The pause itself is dated back to the last heartbeat.
-LOST_GRACE = 1.5
 
 
 class SessionApp(widgets.VBox):
@@ -88,7 +92,6 @@ class SessionApp(widgets.VBox):
         self._choices: list[Choice] = []
         self.presence = Presence(clock)
         self.paused_for_no_view = False
-        self._lost_since: float | None = None
         self.run_id = 0
         self.entry = -1  # steps entered in this run (a step entered again counts again)
         self._seq = 0  # bumped by every action, so the browser re-reads the run
@@ -107,6 +110,8 @@ class SessionApp(widgets.VBox):
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
         self.person_picker = PersonPicker(self.store)
+        # the browser's zone, for a person whose days are not yet known to be theirs
+        self.browser_zone = BrowserZone()
         self.routine_choice = widgets.Dropdown(
             description="Routine",
             layout=widgets.Layout(width="auto", min_width="240px", max_width="460px"),
@@ -162,6 +167,7 @@ class SessionApp(widgets.VBox):
         picker_row = widgets.HBox([self.person_picker, self.routine_choice])
         picker_row.add_class("backcare-picker-row")
         return [
+            self.browser_zone,
             header,
             picker_row,
             self.routine_info,
@@ -188,6 +194,7 @@ class SessionApp(widgets.VBox):
         self.partial.end.on_click(guard(lambda _: self.end_partial()))
         self.routine_choice.observe(guard(self._on_routine), names="value")
         self.person_picker.observe(guard(lambda _: self._refresh_routines()), names="person_id")
+        self.browser_zone.observe(guard(lambda _: self._take_zone()), names="zone")
         self.settings_row.on_change = guard(self._on_settings)
         self.front.on_beat = guard(self._on_beat)
         self.front.on_gone = guard(self._on_gone)
@@ -202,6 +209,7 @@ class SessionApp(widgets.VBox):
         self.routine_choice.value = labels.index(chosen) if chosen in labels else 0
         self._on_routine()
         self._load_settings()
+        take_browser_zone(self.browser_zone, self.store, self.person_id)
         self._offer_partial()
         if problems:
             self.messages.info("Some routine files were left out: " + "; ".join(problems))
@@ -215,7 +223,7 @@ class SessionApp(widgets.VBox):
         groups = ", ".join(self.catalog.group(g).name for g in routine.groups(self.catalog))
         self.routine_info.value = (
             f"<b>{esc(routine.name)}</b>: {len(routine.items)} exercises ({esc(groups)}), "
-            f"about {minutes_text(sum(s.seconds for s in steps))}."
+            f"about {format_duration(sum(s.seconds for s in steps))}."
         )
         if self.timer is None or self.timer.state is TimerState.FINISHED:
             self.routine = routine
@@ -287,7 +295,7 @@ class SessionApp(widgets.VBox):
         self.entry = -1
         self._done_work = 0
         self.paused_for_no_view = False
-        self._lost_since = None
+        self.presence.restart_grace()
         self.step_log = []
         self.timer = SessionTimer(timeline, clock=self.clock)
         self.recorder = recorder
@@ -304,7 +312,7 @@ class SessionApp(widgets.VBox):
             return
         if timer.state is TimerState.PAUSED:
             self.paused_for_no_view = False
-            self._lost_since = None
+            self.presence.restart_grace()
             self.messages.clear()
         timer.toggle_pause()
         self._kick()
@@ -355,6 +363,12 @@ class SessionApp(widgets.VBox):
         if action in handlers:
             handlers[action]()
 
+    def _take_zone(self) -> None:
+        """The person's days are counted in their browser's zone once it is known (and an
+        unfinished session's start is shown in it)."""
+        if take_browser_zone(self.browser_zone, self.store, self.person_id):
+            self._offer_partial()
+
     # -- an unfinished session (its page was closed, or its kernel stopped) -------------------
     def _offer_partial(self) -> None:
         live = live_session_ids(self)
@@ -365,17 +379,7 @@ class SessionApp(widgets.VBox):
         offer = self.partial.offer
         if offer is None:
             raise ValueError("there is no unfinished session to resume")
-        routine = self.store.session_routine(offer.session_id, self.catalog)
-        timeline = routine.steps(self.catalog)
-        if len(timeline) != offer.step_count:
-            raise ValueError(
-                "The exercises have changed since this session started, so it cannot carry "
-                "on where it stopped; end it instead (what was done is kept)."
-            )
-        self.routine = routine
-        recorder = SessionRecorder(self.store, offer.person_id, routine, self.catalog)
-        recorder.session_id = offer.session_id
-        recorder.done_exercises = list(offer.done_exercises)
+        self.routine, timeline, recorder = resume_unfinished(self.store, offer, self.catalog)
         self._begin(timeline, recorder, offer.resume_at)
 
     def end_partial(self) -> None:
@@ -390,8 +394,6 @@ class SessionApp(widgets.VBox):
     # -- the views following ------------------------------------------------------------------
     def _on_beat(self, view: str, visible: bool) -> None:
         self.presence.beat(view, visible)
-        if self._lost_since is not None:
-            self._lost_since = None
 
     def _on_gone(self, view: str) -> None:
         self.presence.gone(view)
@@ -402,17 +404,11 @@ class SessionApp(widgets.VBox):
         timer = self.timer
         if timer is None or timer.state is not TimerState.RUNNING:
             return None
-        if not self.presence.lost():
-            self._lost_since = None
+        at = self.presence.pause_at()
+        if at is None:
             return self.presence.next_check_at()
-        now = self.clock()
-        if self._lost_since is None:
-            self._lost_since = now
-        if now - self._lost_since < LOST_GRACE and not self.presence.said_goodbye:
-            return self._lost_since + LOST_GRACE
-        timer.pause(at=self.presence.last_seen())
+        timer.pause(at=at)
         self.paused_for_no_view = True
-        self._lost_since = None
         self._seq += 1
         self.messages.info(
             "Paused: no page was showing the session, so nothing more is counted as done. "
@@ -594,12 +590,8 @@ class SessionApp(widgets.VBox):
         if not self.after.scored:
             raise ValueError("move the slider to your score first (or press No pain)")
         score = self.after.discomfort.value
-        self.store.add_checkin(
-            recorder.person_id, score, context="after", session_id=recorder.session_id
-        )
         answers = self.after.hurt_answers()
-        for exercise_id, hurt in answers.items():
-            self.store.record_hurt(recorder.session_id, exercise_id, hurt)
+        recorder.check_in_after(score, answers)
         self.after.save.disabled = True
         hurt = sum(answers.values())
         note = f" Noted as hurting: {hurt} exercise(s)." if hurt else ""

@@ -23,7 +23,6 @@ __all__ = [
     "ending",
     "focus_plan",
     "format_clock",
-    "minutes_text",
     "step_where",
 ]
 
@@ -46,14 +45,6 @@ def format_clock(seconds: int) -> str:
     seconds = max(0, int(seconds))
     minutes, rest = divmod(seconds, 60)
     return f"{minutes}:{rest:02d}" if minutes else str(rest)
-
-
-def minutes_text(seconds: float) -> str:
-    """``126`` -> ``2 min 6 s``; ``45`` -> ``45 s``; from ten minutes on, whole minutes."""
-    minutes, rest = divmod(round(seconds), 60)
-    if minutes == 0:
-        return f"{rest} s"
-    return f"{minutes} min {rest} s" if rest and minutes < 10 else f"{round(seconds / 60)} min"
 
 
 def step_where(step: Step) -> str:
