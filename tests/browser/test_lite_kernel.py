@@ -3,7 +3,9 @@ browser's own storage:
 
 * a check-in saved in the browser is still there after the page is loaded again, and after
   the browser is closed and opened again on the same profile;
-* a short guided session run to its end has its steps in the store, read by a new kernel.
+* a short guided session run to its end in one tab, and a check-in saved from another tab
+  meanwhile (two kernels, each with its own copy of the store): a new kernel finds the
+  session's steps and both check-ins.
 
 Pyodide comes from npm's core and the sha256-verified wheels of a PyPI bundle, cached
 outside the checkout (tests/browser/pyodide_offline.py, tests/browser/lite.py). When the
@@ -19,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -33,6 +36,9 @@ from .conftest import (
     short_routine_json,
 )
 from .lite import LiteDriver, only_local
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,7 +67,7 @@ print(json.dumps({name: json.loads(f.to_json(orient="records")) for name, f in f
 
 
 @contextmanager
-def chromium(browser, profile: Path, url: str) -> Iterator[LiteDriver]:
+def chromium(browser, profile: Path) -> Iterator[BrowserContext]:
     """Chromium on a profile kept in ``profile`` (its storage survives a restart), with
     nothing but the site reachable."""
     context = browser.browser_type.launch_persistent_context(
@@ -74,9 +80,13 @@ def chromium(browser, profile: Path, url: str) -> Iterator[LiteDriver]:
     context.set_default_timeout(30_000)
     context.route("**/*", only_local)
     try:
-        yield LiteDriver(context.pages[0] if context.pages else context.new_page(), url)
+        yield context
     finally:
         context.close()
+
+
+def first_page(context: BrowserContext, url: str) -> LiteDriver:
+    return LiteDriver(context.pages[0] if context.pages else context.new_page(), url)
 
 
 def set_score(page, slider, score: int) -> None:
@@ -85,6 +95,15 @@ def set_score(page, slider, score: int) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type(str(score))
     page.keyboard.press("Enter")
+
+
+def save_checkin(page, app, score: int, note: str) -> None:
+    """Score, note and save on the log page; the entry shows in its recent table."""
+    set_score(page, app.locator(".backcare-discomfort"), score)
+    app.locator(".backcare-note textarea").fill(note)
+    app.locator("button.backcare-submit").click()
+    row = app.locator(".backcare-recent tr", has_text=note)
+    assert f"{score}/10" in row.inner_text()
 
 
 def recent_row(lite: LiteDriver, note: str):
@@ -100,38 +119,48 @@ def test_checkin_survives_a_reload_and_a_browser_restart(
 ) -> None:
     profile = tmp_path / "profile"
     note = f"lite check-in {time.time():.0f}"
-    with chromium(browser, profile, offline_lite_url) as lite:
+    with chromium(browser, profile) as context:
+        lite = first_page(context, offline_lite_url)
         app = lite.open_and_run(LOG, ".backcare-log")
-        set_score(lite.page, app.locator(".backcare-discomfort"), 6)
-        app.locator(".backcare-note textarea").fill(note)
-        app.locator("button.backcare-submit").click()
-        assert "6/10" in app.locator(".backcare-recent tr", has_text=note).inner_text()
+        save_checkin(lite.page, app, 6, note)
         # The page loaded again: a new kernel, which reads the drive.
         assert "6/10" in recent_row(lite, note).inner_text()
 
     # The browser closed and opened again on the same profile.
-    with chromium(browser, profile, offline_lite_url) as lite:
-        assert "6/10" in recent_row(lite, note).inner_text()
+    with chromium(browser, profile) as context:
+        assert "6/10" in recent_row(first_page(context, offline_lite_url), note).inner_text()
 
 
-def test_guided_session_steps_are_in_the_browser_store(
+def test_a_guided_session_and_a_checkin_from_two_open_notebooks(
     offline_lite_url: str, browser, tmp_path: Path
 ) -> None:
-    with chromium(browser, tmp_path / "profile", offline_lite_url) as lite:
-        panel = lite.open(SESSION)
-        lite.run_python(_WRITE_ROUTINE.format(routine=repr(json.dumps(short_routine_json()))))
-        lite.run_all(panel)
+    """The session's notebook and the log's, open at once (a kernel each, a copy of the
+    store each): both write, and a kernel started afterwards finds all of it."""
+    with chromium(browser, tmp_path / "profile") as context:
+        session_page = first_page(context, offline_lite_url)
+        panel = session_page.open(SESSION)
+        session_page.run_python(
+            _WRITE_ROUTINE.format(routine=repr(json.dumps(short_routine_json())))
+        )
+        session_page.run_all(panel)
         app = panel.locator(".backcare-session").first
         app.wait_for(state="visible")
-        run_guided_session(lite.page, app)
+        run_guided_session(session_page.page, app)
+
+        # Meanwhile, in a second tab, a check-in from the log.
+        log_page = LiteDriver(context.new_page(), offline_lite_url)
+        log = log_page.open_and_run(LOG, ".backcare-log")
+        save_checkin(log_page.page, log, 2, "from the second tab")
+
+        # Back in the first tab, whose copy of the store is older than that check-in.
         after = app.locator(".backcare-after")
-        set_score(lite.page, after.locator(".backcare-after-discomfort"), 3)
+        set_score(session_page.page, after.locator(".backcare-after-discomfort"), 3)
         after.locator("button.backcare-after-save").click()
         app.locator(".backcare-messages", has_text="discomfort 3/10").wait_for()
 
-        # Another notebook, so another kernel: it finds the session on the drive.
-        lite.open(LOG)
-        stored = json.loads(lite.run_python(_READ_STORE))
+        # A new kernel (the log page loaded again) reads everything from the drive.
+        log_page.open(LOG)
+        stored = json.loads(log_page.run_python(_READ_STORE))
     sessions = pd.DataFrame(stored["sessions"])
     steps = pd.DataFrame(stored["steps"])
     session = assert_session_recorded(sessions, steps)
@@ -139,3 +168,4 @@ def test_guided_session_steps_are_in_the_browser_store(
     checkins = pd.DataFrame(stored["checkins"])
     after_session = checkins[checkins["session_id"] == session["session_id"]]
     assert list(after_session["discomfort"]) == [3], checkins
+    assert list(checkins.loc[checkins["note"] == "from the second tab", "discomfort"]) == [2]
