@@ -46,6 +46,9 @@ def _fill(store: Store, catalog: Catalog) -> tuple[int, int]:
         store.add_checkin(person.id, base, context="before", session_id=sid)
         store.add_checkin(person.id, base + 1, peg=(base, 3, 4), note="=SUM(A1:A9)")
         store.add_checkin(person.id, base - 1, note="-2 better\nsecond line, with a comma")
+        plan_uid = store.export_records(person.id)["plans"][0]["uid"]
+        store.decline_suggestion(person.id, plan_uid, work[0].exercise_id, f"data-{base}")
+        store.save_cue_settings(person.id, {"speak": base > 4, "volume": 0.5, "voice": "=x"})
     return ann.id, bob.id
 
 
@@ -73,8 +76,15 @@ def test_round_trip_everything(catalog: Catalog, kind: str) -> None:
             "hurts": 2,
             "pain_during": 2,
             "checkins": 6,
+            "declined": 2,
+            "settings": 2,
         }
         assert _comparable(target) == _comparable(source)
+        # what the person chose around their sessions comes back with the rest
+        for person in source.people():
+            (twin,) = [p for p in target.people() if p.uid == person.uid]
+            assert target.cue_settings(twin.id) == source.cue_settings(person.id)
+            assert target.declined_suggestions(twin.id) == source.declined_suggestions(person.id)
         pd.testing.assert_frame_equal(
             target.pain_during_frame().drop(columns=["session_id", "person_id"]),
             source.pain_during_frame().drop(columns=["session_id", "person_id"]),
@@ -101,6 +111,53 @@ def test_import_twice_adds_nothing(catalog: Catalog, kind: str) -> None:
         assert _comparable(target) == before
         # and importing into the store it came from adds nothing either
         assert source.import_bytes(data, "own").total_added == 0
+
+
+def test_the_latest_declined_suggestion_and_settings_count(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(":memory:") as laptop, Store(":memory:") as phone:
+        ann, _ = _fill(laptop, catalog)
+        phone.import_bytes(laptop.export_json(), "first.json")
+        (twin,) = [p.id for p in phone.people() if p.name == "Ann"]
+        # an hour later, on the phone: a new data mark and louder beeps
+        later = dt.datetime.now().astimezone() + dt.timedelta(hours=1)
+        for module in ("decisions", "session_notes"):
+            monkeypatch.setattr(f"backcare.store.{module}._now", lambda: later)
+        (key,) = phone.declined_suggestions(twin)
+        phone.decline_suggestion(twin, *key, "data-later")
+        phone.save_cue_settings(twin, {"speak": False, "volume": 1.0, "voice": "=x"})
+        # the laptop's older copy does not undo them ...
+        report = phone.import_bytes(laptop.export_json(ann), "old.json")
+        assert report.kept == {"declined": 1, "settings": 1}
+        assert "kept 1 declined suggestion, 1 person's session settings of the log's own" in (
+            report.summary()
+        )
+        assert phone.declined_suggestions(twin)[key] == "data-later"
+        assert phone.cue_settings(twin)["volume"] == 1.0
+        # ... and the phone's newer copy replaces the laptop's
+        report = laptop.import_bytes(phone.export_zip(twin), "phone.zip")
+        assert report.updated == {"declined": 1, "settings": 1}
+        assert laptop.declined_suggestions(ann)[key] == "data-later"
+        assert laptop.cue_settings(ann)["volume"] == 1.0
+
+
+def test_settings_in_a_file_are_plain_values(catalog: Catalog) -> None:
+    with Store(":memory:") as source, Store(":memory:") as target:
+        _fill(source, catalog)
+        document = json.loads(source.export_json())
+        document["settings"][0]["settings"] = {"voice": {"nested": [1, 2]}}
+        document["declined"][0]["data_mark"] = ""
+        report = target.import_bytes(json.dumps(document).encode(), "edited.json")
+        assert (
+            "person's session settings 1",
+            "settings are a few plain values (on/off, numbers)",
+        ) in (report.rejected)
+        assert any(
+            where == "declined suggestion 1" and "which mark was declined" in why
+            for where, why in report.rejected
+        )
+        assert report.added["settings"] == 1 and report.added["checkins"] == 6
 
 
 def test_export_one_person(catalog: Catalog) -> None:

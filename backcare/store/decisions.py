@@ -3,7 +3,7 @@ until new data arrive (the suggestion's ``data_mark`` names the data it was base
 
 from __future__ import annotations
 
-from .errors import InputError
+from .fields import _decision_text
 from .people import People
 from .times import _iso, _now
 
@@ -19,8 +19,7 @@ class Decisions(People):
         """Remember that the person declined the suggestion based on ``data_mark``."""
         pid = self._require_person(person_id)
         for value, what in ((plan_uid, "plan"), (exercise_id, "exercise"), (data_mark, "mark")):
-            if not isinstance(value, str) or not value or len(value) > 2000:
-                raise InputError(f"which {what} was declined? (a short text is needed)")
+            _decision_text(value, what)
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO declined_suggestions (person_id, plan_uid, exercise_id, data_mark, "

@@ -6,6 +6,7 @@ user; the store's methods and the import's validators both use them (one rule, o
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 import uuid
@@ -30,6 +31,8 @@ SESSION_STATUSES = ("started", "completed", "stopped")
 STEP_STATUSES = ("planned", "done", "skipped")
 SIDES = ("left", "right", "alternating")
 PEG_ITEMS = ("peg_pain", "peg_enjoyment", "peg_activity")
+MAX_MARK = 2000  # a declined suggestion's plan, exercise and data mark
+MAX_SETTINGS = 2000  # a person's session settings, as JSON text
 
 
 def _score(value: object, what: str) -> int:
@@ -96,6 +99,29 @@ def _name(value: object, what: str = "name") -> str:
         return validate_name(value, what)
     except RoutineError as exc:
         raise InputError(str(exc)) from None
+
+
+def _decision_text(value: object, what: str) -> str:
+    """One part of a declined suggestion: which plan, which exercise, which data."""
+    if not isinstance(value, str) or not value or len(value) > MAX_MARK:
+        raise InputError(f"which {what} was declined? (a short text is needed)")
+    return value
+
+
+def _settings_json(value: object) -> str:
+    """A person's session settings: a few plain values (on/off, numbers, a voice's name),
+    as the JSON text kept in the store."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, bool | int | float | str) for k, v in value.items()
+    ):
+        raise InputError("settings are a few plain values (on/off, numbers)")
+    try:
+        text = json.dumps(dict(value), sort_keys=True, allow_nan=False)
+    except ValueError:
+        raise InputError("settings hold a number that is not a number") from None
+    if len(text) > MAX_SETTINGS:
+        raise InputError("settings are a few plain values, not a document")
+    return text
 
 
 def _new_uid() -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import InputError
-from .fields import _int_id, _new_uid, _score
+from .fields import _int_id, _new_uid, _score, _settings_json
 from .sessions import Sessions
 from .times import _iso, _now, _times, _when
 
@@ -67,13 +67,7 @@ class SessionNotes(Sessions):
     def save_cue_settings(self, person_id: int, settings: Mapping[str, Any]) -> None:
         """Keep the person's session settings (a small record of plain values)."""
         pid = self._require_person(person_id)
-        if not isinstance(settings, Mapping) or not all(
-            isinstance(v, bool | int | float | str) for v in settings.values()
-        ):
-            raise InputError("settings are a few plain values (on/off, numbers)")
-        text = json.dumps(dict(settings), sort_keys=True)
-        if len(text) > 2000:
-            raise InputError("settings are a few plain values, not a document")
+        text = _settings_json(settings)
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO person_settings (person_id, settings_json, updated_at) "

@@ -39,6 +39,7 @@ __all__ = [
     "is_expected",
     "open_catalog",
     "open_store",
+    "prose",
     "readable",
     "report_unexpected",
     "watch_store",
@@ -60,6 +61,13 @@ def readable(text: object) -> str:
 def esc(text: object) -> str:
     """HTML-escape anything shown in an HTML widget (quotes included)."""
     return html.escape(readable(text), quote=True)
+
+
+def prose(html_text: str) -> str:
+    """``html_text`` (already escaped) as a block of reading text. An HTML widget sets its
+    lines 28 px apart, the height of a button, so that one line sits level with the controls
+    beside it; a paragraph that wraps needs ordinary spacing to be read."""
+    return f'<div class="backcare-prose" style="line-height:1.45">{html_text}</div>'
 
 
 _PACKAGE = Path(__file__).resolve().parents[1]

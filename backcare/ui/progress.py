@@ -28,7 +28,7 @@ from ..progression.advice import Advisor
 from ..safety import HURT_ADVICE
 from ..store import Store, StoreOpenError
 from ..zones import today_in
-from .common import Messages, download_link, esc, open_catalog
+from .common import Messages, download_link, esc, open_catalog, prose
 from .people import PersonPicker
 from .suggestions import SuggestionsPanel, suggestion_summary
 from .zone import BrowserZone, take_browser_zone
@@ -446,7 +446,7 @@ class ProgressApp(widgets.VBox):
                 "<i>Refresh</i> to see yours."
             )
             self.banner.value = (
-                '<div class="backcare-demo-label" style="background:#fff4e5;'
+                '<div class="backcare-demo-label" style="background:#fff4e5;line-height:1.45;'
                 'border-left:4px solid #ed6c02;padding:6px 10px;margin:4px 0;">'
                 "<b>Demo data.</b> These people and numbers are made up, to show what the "
                 f"dashboard does. {why} The demo is never added to your data.</div>"
@@ -526,7 +526,7 @@ class ProgressApp(widgets.VBox):
         self.group_image.value = self.group_chart.to_png()
         items = "".join(f"<li>{esc(text)}</li>" for text in report.sentences)
         rule = self.model.rule
-        self.summary.value = (
+        self.summary.value = prose(
             f"<h4>{esc(report.person_name)}{esc(demo_mark)}: {esc(span)}</h4><ul>{items}</ul>"
             f"<p><small>A change that matters: {esc(rule.describe())} (Ostelo et al. 2008 and "
             "Farrar et al. 2001 for the 2 points or 30 %; the 1-point floor and the rule for "

@@ -11,7 +11,7 @@ from ..catalog import Catalog
 from ..safety import NOT_TREATMENT, red_flags_html
 from ..store import Store, StoreOpenError
 from ..store.browser import in_browser
-from .common import Messages, esc, open_catalog, watch_store
+from .common import Messages, esc, open_catalog, prose, watch_store
 from .file_button import FileButton, FilePayload
 
 # Shown when the workbook runs in the browser (JupyterLite), beside the backup button.
@@ -66,7 +66,7 @@ class StartPage(widgets.VBox):
         else:
             watch_store(self.messages, self.store)
         self.red_flags = widgets.HTML(
-            f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html()
+            prose(f"<p><b>Safety first.</b> {esc(NOT_TREATMENT)}</p>" + red_flags_html())
         )
         self.red_flags.add_class("backcare-start-red-flags")
         super().__init__(

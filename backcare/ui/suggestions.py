@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..progression import GUIDANCE_NOTE, Action, Suggestion
 from ..progression.advice import Advisor, PlanAdvice
-from .common import Messages, esc
+from .common import Messages, esc, prose
 
 __all__ = ["SuggestionsPanel", "suggestion_summary"]
 
@@ -65,9 +65,11 @@ class SuggestionsPanel(widgets.VBox):
             "" if decide else " To accept or decline a suggestion, open the planner (notebook 01)."
         )
         self.note = widgets.HTML(
-            f'<p class="backcare-suggestions-note"><small>{esc(GUIDANCE_NOTE + where)}</small></p>'
-            f"<details><summary><small>How suggestions are made</small></summary><small>"
-            f"{esc(advisor.rule.describe())}</small></details>"
+            prose(
+                f'<p class="backcare-suggestions-note"><small>{esc(GUIDANCE_NOTE + where)}'
+                "</small></p><details><summary><small>How suggestions are made</small></summary>"
+                f"<small>{esc(advisor.rule.describe())}</small></details>"
+            )
         )
         self._accepted: list[Callable[[str, Any], None]] = []
         self.buttons: dict[tuple[str, str], tuple[widgets.Button, widgets.Button]] = {}

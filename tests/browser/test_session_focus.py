@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,9 @@ def run_and_check_session(page, app, expected_steps: int) -> None:
         page.wait_for_timeout(250)
         seen.add(number.inner_text())
     assert len(seen) >= 3, seen
+    # the routine is shorter than a minute: its time left in seconds, as the planner writes it
+    progress = root.locator(".bc-progress-text").inner_text()
+    assert re.fullmatch(r"Step \d+ of \d+ · \d+ s left", progress.strip()), progress
     wait_for_state(page, root, "finished")
     assert number.inner_text().strip() == "✓"
     lags = check_agreement(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -130,6 +131,35 @@ class Export(People):
                 args,
             )
         ]
+        declined = [
+            {
+                "uid": _digest(pu, plan, e),
+                "person_uid": pu,
+                "plan_uid": plan,
+                "exercise_id": e,
+                "data_mark": m,
+                "at": a,
+            }
+            for pu, plan, e, m, a in q(
+                "SELECT p.uid, d.plan_uid, d.exercise_id, d.data_mark, d.at "
+                "FROM declined_suggestions d "
+                f"JOIN people p ON p.id = d.person_id{where_person} ORDER BY d.id",
+                args,
+            )
+        ]
+        settings = [
+            {
+                "uid": _digest(pu, "settings"),
+                "person_uid": pu,
+                "settings": json.loads(j),
+                "updated_at": a,
+            }
+            for pu, j, a in q(
+                "SELECT p.uid, ps.settings_json, ps.updated_at FROM person_settings ps "
+                f"JOIN people p ON p.id = ps.person_id{where_person} ORDER BY p.id",
+                args,
+            )
+        ]
         return {
             "people": people,
             "plans": plans,
@@ -139,6 +169,8 @@ class Export(People):
             "hurts": hurts,
             "pain_during": pain_during,
             "checkins": checkins,
+            "declined": declined,
+            "settings": settings,
         }
 
     def export_json(self, person_id: int | None = None) -> bytes:
@@ -176,3 +208,9 @@ class Export(People):
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=1))
         return buffer.getvalue()
+
+
+def _digest(*parts: str) -> str:
+    """A record's id in the file for rows the log keys by their content (a declined
+    suggestion, a person's settings): the same rows get the same id in every export."""
+    return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()

@@ -3,6 +3,7 @@ one transaction; rows already here (same uid) are skipped, so importing twice ad
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -62,6 +63,8 @@ class Import(Plans):
             "hurts": ("session_uid", "sessions"),
             "pain_during": ("session_uid", "sessions"),
             "checkins": ("person_uid", "people"),
+            "declined": ("person_uid", "people"),
+            "settings": ("person_uid", "people"),
         }
         for table in _TABLES:
             seen: set[str] = set()
@@ -145,6 +148,8 @@ class Import(Plans):
                         outcome = self._import_plan(conn, row, names, plan_ids, report)
                     elif table == "plan_events":
                         outcome = _import_plan_event(conn, row, plan_ids)
+                    elif table in _LATEST:
+                        outcome = _import_latest(conn, table, row)
                     else:
                         cur = conn.execute(inserts[table], row)
                         outcome = "added" if cur.rowcount > 0 else "skipped"
@@ -247,6 +252,50 @@ def _import_plan_event(
         (row["uid"], plan_id, row["kind"], row["routine_json"], row["on_day"], row["at"]),
     )
     return "added"
+
+
+# Rows the log keys by their content, the latest one counting (a declined suggestion, a
+# person's settings): the row already in the log, its time, and how the file's row is written.
+_LATEST: dict[str, tuple[str, str, str]] = {
+    "declined": (
+        "SELECT d.data_mark, d.at FROM declined_suggestions d JOIN people p "
+        "ON p.id = d.person_id WHERE p.uid = :person_uid AND d.plan_uid = :plan_uid "
+        "AND d.exercise_id = :exercise_id",
+        "data_mark",
+        "INSERT INTO declined_suggestions (person_id, plan_uid, exercise_id, data_mark, at) "
+        "SELECT id, :plan_uid, :exercise_id, :data_mark, :at FROM people "
+        "WHERE uid = :person_uid ON CONFLICT (person_id, plan_uid, exercise_id) DO UPDATE "
+        "SET data_mark = excluded.data_mark, at = excluded.at",
+    ),
+    "settings": (
+        "SELECT ps.settings_json, ps.updated_at FROM person_settings ps JOIN people p "
+        "ON p.id = ps.person_id WHERE p.uid = :person_uid",
+        "settings_json",
+        "INSERT INTO person_settings (person_id, settings_json, updated_at) "
+        "SELECT id, :settings_json, :updated_at FROM people WHERE uid = :person_uid "
+        "ON CONFLICT (person_id) DO UPDATE SET settings_json = excluded.settings_json, "
+        "updated_at = excluded.updated_at",
+    ),
+}
+
+
+def _import_latest(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> str:
+    """Bring in a row the log keys by its content: "added" when new, "skipped" when the
+    log holds the same, "updated" when the file's is newer, "kept" when the log's is."""
+    find, value_key, write = _LATEST[table]
+    time_key = "at" if "at" in row else "updated_at"
+    local = conn.execute(find, row).fetchone()
+    if local is not None:
+        if local[0] == row[value_key]:
+            return "skipped"
+        if _instant(local[1]) >= _instant(row[time_key]):
+            return "kept"
+    conn.execute(write, row)
+    return "added" if local is None else "updated"
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
 
 
 def _take_zone(conn: sqlite3.Connection, row: Mapping[str, Any]) -> bool:

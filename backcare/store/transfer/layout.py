@@ -18,7 +18,9 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "backcare.export"
-EXPORT_VERSION = 2  # 2: plans with their history and each person's zone (1: routines)
+# 2: plans with their history and each person's zone (1: routines). Tables added to version 2
+# later (pain during, declined suggestions, settings) are optional: older files lack them.
+EXPORT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 CSV_MANIFEST_FORMAT = "backcare.export.csv"
 #: Largest JSON export read: the project's own export of a trainer's ~3,500 full evening
@@ -100,6 +102,17 @@ _EXPORT_FIELDS: dict[str, dict[str, str]] = {
         "session_uid": "text",
         "morning": "text",
     },
+    # a suggestion the person declined (until new data arrive); uid: a digest of its key
+    "declined": {
+        "uid": "text",
+        "person_uid": "text",
+        "plan_uid": "text",
+        "exercise_id": "text",
+        "data_mark": "text",
+        "at": "text",
+    },
+    # the person's session settings (voice, beeps, volume...); uid: a digest of the person's
+    "settings": {"uid": "text", "person_uid": "text", "settings": "json", "updated_at": "text"},
 }
 _TABLES = tuple(_EXPORT_FIELDS)
 

@@ -74,6 +74,8 @@ _SINGULAR = {
     "hurts": ("hurt flag", "hurt flags"),
     "pain_during": ("pain-during score", "pain-during scores"),
     "checkins": ("check-in", "check-ins"),
+    "declined": ("declined suggestion", "declined suggestions"),
+    "settings": ("person's session settings", "people's session settings"),
 }
 
 

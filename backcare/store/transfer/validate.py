@@ -23,12 +23,14 @@ from ..fields import (
     SIDES,
     STEP_STATUSES,
     _context,
+    _decision_text,
     _morning,
     _name,
     _note,
     _peg,
     _score,
     _seconds,
+    _settings_json,
 )
 from ..people import ZONE_SOURCES
 from ..times import FUTURE_TOLERANCE, _iso, _now, _when
@@ -273,6 +275,35 @@ def _valid_checkin(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     return row
 
 
+def _valid_declined(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    try:
+        parts = {
+            key: _decision_text(raw.get(key), what)
+            for key, what in (
+                ("plan_uid", "plan"),
+                ("exercise_id", "exercise"),
+                ("data_mark", "mark"),
+            )
+        }
+    except InputError as exc:
+        raise InputError(f"a declined suggestion: {exc}") from None
+    return {
+        "uid": _uid(raw),
+        "person_uid": _uid(raw, "person_uid"),
+        **parts,
+        "at": _time_field(raw, "at"),
+    }
+
+
+def _valid_settings(raw: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    return {
+        "uid": _uid(raw),
+        "person_uid": _uid(raw, "person_uid"),
+        "settings_json": _settings_json(raw.get("settings")),
+        "updated_at": _time_field(raw, "updated_at"),
+    }
+
+
 #: The validator of each exported table's rows.
 VALIDATORS: dict[str, Callable[[dict[str, Any], Catalog], dict[str, Any]]] = {
     "people": _valid_person,
@@ -283,4 +314,6 @@ VALIDATORS: dict[str, Callable[[dict[str, Any], Catalog], dict[str, Any]]] = {
     "hurts": _valid_hurt,
     "pain_during": _valid_pain_during,
     "checkins": _valid_checkin,
+    "declined": _valid_declined,
+    "settings": _valid_settings,
 }

@@ -44,7 +44,7 @@ from ...timer import (
     TimerState,
     resume_unfinished,
 )
-from ..common import Messages, esc, open_catalog, open_store, report_unexpected
+from ..common import Messages, esc, open_catalog, open_store, prose, report_unexpected
 from ..people import PersonPicker
 from ..pictures import open_figures
 from ..zone import BrowserZone, take_browser_zone
@@ -151,7 +151,9 @@ class SessionApp(widgets.VBox):
             "<b>Guided session.</b> Choose a routine and press Start. Stop at once if an "
             "exercise causes sharp pain or pain that keeps getting worse."
             # the red flags, before a session starts (one wording: backcare.safety)
-            f'<p class="backcare-session-red-flags"><small>{red_flags_sentence()}</small></p>'
+            + prose(
+                f'<p class="backcare-session-red-flags"><small>{red_flags_sentence()}</small></p>'
+            )
         )
         controls = widgets.HBox(
             [

@@ -16,6 +16,12 @@ const BC_FRAME_MS = 40;
 const BC_BEAT_MS = 1000;
 const BC_STALE_CUE_S = 1.0;
 
+// The whole session's time left, as the planner writes lengths: seconds under a minute,
+// then whole minutes (rounded up, so "about 1 min" never hides 80 seconds).
+function leftText(seconds) {
+  return seconds < 60 ? `${Math.ceil(seconds)} s left` : `about ${Math.ceil(seconds / 60)} min left`;
+}
+
 function bcNow() {
   return performance.now() / 1000;
 }
@@ -260,7 +266,7 @@ function render({ model, el }) {
       : (step.before || 0) + Math.min(step.seconds, at.elapsed);
     barFill.style.width = `${total ? Math.min(100, (100 * done) / total) : 0}%`;
     progressText.textContent = finished ? "" :
-      `Step ${at.index + 1} of ${list.length} · about ${Math.ceil(Math.max(0, total - done) / 60)} min left`;
+      `Step ${at.index + 1} of ${list.length} · ${leftText(Math.max(0, total - done))}`;
     if (run.state === "running" && !finished) {
       speak(step, at);
       // Wake exactly at the step's end (the frame timer alone could be up to a frame late).
