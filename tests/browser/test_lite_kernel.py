@@ -30,12 +30,14 @@ from .conftest import (
     CHROMIUM_ARGS,
     SHORT_ROUTINE,
     VIEWPORT,
+    _missing,
     assert_session_recorded,
     chromium_path,
     run_guided_session,
     short_routine_json,
 )
 from .lite import LiteDriver, only_local
+from .pyodide_offline import OfflinePyodideError, offline_pyodide
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
@@ -169,3 +171,19 @@ def test_a_guided_session_and_a_checkin_from_two_open_notebooks(
     after_session = checkins[checkins["session_id"] == session["session_id"]]
     assert list(after_session["discomfort"]) == [3], checkins
     assert list(checkins.loc[checkins["note"] == "from the second tab", "discomfort"]) == [2]
+
+
+def test_the_kernel_loads_packages_by_names_pyodide_has(lite_site: Path) -> None:
+    """Every package the kernel loads by name is in Pyodide's own lock file (a misspelt name
+    only logs an error in the browser and would go unnoticed)."""
+    try:
+        lock = json.loads((offline_pyodide() / "pyodide-lock.json").read_text())["packages"]
+    except OfflinePyodideError as exc:
+        _missing(f"no Pyodide lock file: {exc}")
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    names = [p for p in kernel["loadPyodideOptions"]["packages"] if not p.endswith(".whl")]
+    assert {"ipython", "sqlite3", "numpy"} <= set(names)
+    assert [name for name in names if name not in lock] == []
