@@ -145,6 +145,7 @@ class LiteDriver(LabDriver):
         self.page = page
         self.url = url
         self.console: list[str] = []
+        self.opened_s = self.kernel_s = 0.0  # the last open: notebook shown, kernel ready
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.console.append(f"page error: {exc}"))
 
