@@ -15,8 +15,9 @@ therefore keeps the database in memory and treats the file on the drive as an im
   (:mod:`.merge`) instead of over it; when both touched the same rows, nothing of this
   write is saved and :class:`SaveClashError` says so.
 
-What is left: the file is read one last time just before it is written, and a save by
-another notebook in the instant between the two (a few milliseconds) would still be lost.
+What is left: the file is read one last time just before the new one is renamed over it,
+and a save by another notebook in the instant between the two (a few milliseconds) would
+still be lost.
 Closing that too needs a lock, and JupyterLite's drive has none a synchronous write can
 wait for (no exclusive create, and the browser's Web Locks answer only asynchronously).
 
@@ -105,10 +106,15 @@ class DatabaseImage:
         loaded (another notebook saved meanwhile), this change goes on top of that one; if
         both touched the same rows, the file's version is loaded and nothing is written."""
         data = conn.serialize()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".saving")
+        temporary.write_bytes(data)
+        # The last look at the file, as close to the rename as it can be.
         theirs = self._contents()
         if theirs and theirs != self._base:  # (no file: nothing of theirs to keep)
             merged = merge(self._base, conn, theirs)
             if merged is None:
+                temporary.unlink(missing_ok=True)
                 self.load(conn, theirs)
                 raise SaveClashError(
                     "Not saved: another open notebook saved a change to the same entries at "
@@ -117,9 +123,7 @@ class DatabaseImage:
                 )
             conn.deserialize(merged)
             data = merged
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(self.path.name + ".saving")
-        temporary.write_bytes(data)
+            temporary.write_bytes(data)
         try:
             temporary.replace(self.path)
         except OSError:  # a drive that cannot rename: write the file itself
