@@ -26,16 +26,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
-from .conftest import (
-    CHROMIUM_ARGS,
-    SHORT_ROUTINE,
-    VIEWPORT,
-    _missing,
-    assert_session_recorded,
-    chromium_path,
-    run_guided_session,
-    short_routine_json,
-)
+from .conftest import CHROMIUM_ARGS, VIEWPORT, _missing, chromium_path
+from .flows import SHORT_ROUTINE, assert_session_recorded, run_guided_session, short_routine_json
 from .lite import LiteDriver, only_local
 from .pyodide_offline import OfflinePyodideError, offline_pyodide
 
