@@ -45,6 +45,7 @@ _POINT = "#5b7fa6"
 _LINE = "#1f3b5a"
 _BASELINE = "#8a8a8a"
 _BAND = "#cfe8d4"
+_WORSE_BAND = "#f8e1da"
 _DONE = "#3f8f5a"
 _PLANNED = "#444444"
 _MISSED = "#f4c7bf"
@@ -100,9 +101,22 @@ class ProgressFigure(_Chart):
             edgecolor="none",
             alpha=0.8,
             zorder=0,
-            label="change that matters",
+            label="better: a change that matters",
         )
         ax.add_patch(self.band)
+        # and the band where a rise from baseline is a change that matters
+        self.worse_band = Rectangle(
+            (0, 0),
+            1,
+            0,
+            transform=ax.get_yaxis_transform(),
+            facecolor=_WORSE_BAND,
+            edgecolor="none",
+            alpha=0.8,
+            zorder=0,
+            label="worse: a change that matters",
+        )
+        ax.add_patch(self.worse_band)
         self.points = ax.scatter(
             [], [], s=16, color=_POINT, alpha=0.7, zorder=3, label="daily mean"
         )
@@ -128,7 +142,8 @@ class ProgressFigure(_Chart):
         ax.set_yticks(range(0, 11, 2))
         ax.set_ylabel("discomfort (0-10)")
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
-        ax.legend(loc="upper right", fontsize=8, frameon=False, ncols=5)
+        # above the chart, so neither band hides it and it hides no score
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False, ncols=4)
         self.message = ax.text(
             0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", color="#666666"
         )
@@ -183,9 +198,14 @@ class ProgressFigure(_Chart):
             self.band.set_y(-0.3)
             self.band.set_height(max(level + 0.3, 0.0))
             self.band.set_visible(True)
+            rise = rule.rise_level(baseline)
+            self.worse_band.set_y(rise)
+            self.worse_band.set_height(max(10.3 - rise, 0.0))
+            self.worse_band.set_visible(rise < 10.3)
         else:
             self.baseline_line.set_data([], [])
             self.band.set_visible(False)
+            self.worse_band.set_visible(False)
         self.message.set_text("" if has_score.any() else "No discomfort scores in this period")
 
         ax_x = _day_numbers(daily_adherence.index)

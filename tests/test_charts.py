@@ -99,6 +99,20 @@ def test_progress_figure_band_follows_the_rule() -> None:
     assert top == pytest.approx(analysis.IMPORTANT_CHANGE.threshold_level(baseline))
     chart.update(trend, daily, rule=analysis.ImportantChangeRule(points=1.0), start=START, end=end)
     assert chart.band.get_y() + chart.band.get_height() == pytest.approx(baseline - 1.0)
+    # a rise of 2 points is worse by the rule: the band above starts there and runs to the top
+    assert chart.worse_band.get_visible()
+    assert chart.worse_band.get_y() == pytest.approx(baseline + 2.0)
+    assert chart.worse_band.get_y() + chart.worse_band.get_height() == pytest.approx(10.3)
+    labels = chart.ax_discomfort.get_legend_handles_labels()[1]
+    assert "better: a change that matters" in labels and "worse: a change that matters" in labels
+
+
+def test_the_worse_band_leaves_the_chart_when_no_rise_fits() -> None:
+    chart = ProgressFigure()
+    trend, daily, end = _inputs(28, 9.0, 2)  # from 9, a rise of 2 is past the top of the scale
+    chart.update(trend, daily, start=START, end=end)
+    assert float(trend["baseline"].iloc[0]) + 2.0 > 10.3
+    assert not chart.worse_band.get_visible()
 
 
 def test_progress_figure_with_no_scores_says_so() -> None:

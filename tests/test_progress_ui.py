@@ -236,3 +236,23 @@ def test_a_damaged_data_file_shows_the_demo_and_says_why(data_dir: Path) -> None
     app.refresh_button.click()
     assert app.messages.kind == "error" and str(damaged) in app.messages.text
     assert damaged.read_bytes() == b"this is not a backcare log " * 50
+
+
+def test_without_statsmodels_the_comparisons_say_so_in_words(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the browser with no connection, Pyodide's statsmodels cannot be loaded: the
+    dashboard still shows its averages and says, in a sentence, why there is no interval."""
+    import html
+    import sys
+
+    from backcare.analysis.association import NO_STATSMODELS
+
+    monkeypatch.setitem(sys.modules, "statsmodels", None)  # importing it now fails
+    monkeypatch.setitem(sys.modules, "statsmodels.regression.linear_model", None)
+    app = ProgressApp()
+    app.range_picker.value = "all"
+    shown = html.unescape(app.summary.value)
+    assert NO_STATSMODELS in shown
+    assert "Traceback" not in shown and "Error" not in shown
+    assert "averaged" in shown  # the averages are still there

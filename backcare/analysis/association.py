@@ -38,6 +38,13 @@ MIN_DAYS_FOR_INTERVAL = 56
 Below this the regression's estimate of how much each day leans on the one before is too
 unsure, and simulated intervals leave out zero too often (see the module's docstring)."""
 
+NO_STATSMODELS = (
+    "There is no interval here: working one out needs the statsmodels library, which could "
+    "not be loaded (in the browser it comes from Pyodide's own package site, so the page "
+    "needs a connection when it starts). The averages above are complete."
+)
+"""Said instead of an interval when statsmodels cannot be imported."""
+
 METHOD = (
     "The 95 % intervals allow for streaks: a regression of the daily score that lets each "
     "day's score lean on the day before (generalised least squares with autocorrelated "
@@ -281,15 +288,19 @@ def _compare(
             "A longer period may give one."
         )
     else:
-        estimate, low, high = streak_interval(scores[used], in_a[used])
-        if not math.isfinite(low):
-            values = scores[used]
-            reason = (
-                f"Every score in these {days} days was {values[0]:.1f}, so there is no "
-                "spread to judge by and no interval is given."
-                if np.ptp(values) == 0
-                else "No interval could be worked out from these days."
-            )
+        try:
+            estimate, low, high = streak_interval(scores[used], in_a[used])
+        except ImportError:  # in the browser, offline: Pyodide's statsmodels is not there
+            reason = NO_STATSMODELS
+        else:
+            if not math.isfinite(low):
+                values = scores[used]
+                reason = (
+                    f"Every score in these {days} days was {values[0]:.1f}, so there is no "
+                    "spread to judge by and no interval is given."
+                    if np.ptp(values) == 0
+                    else "No interval could be worked out from these days."
+                )
     return Comparison(
         label_a,
         label_b,

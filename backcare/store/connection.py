@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import paths
-from .browser import DatabaseImage, in_browser
+from .browser import DatabaseImage, SaveClashError, in_browser
 from .errors import InputError, StoreOpenError
 from .schema import check_file, inspect, migrate
 
@@ -73,13 +73,23 @@ class StoreBase:
                 self._image.load(self._db)
             self._prepare()
             if self._image is not None and not self.read_only_reason:
-                self._image.save(self._db)
+                self._save_opened_image()
         except sqlite3.Error as exc:
             self._db.close()
             raise StoreOpenError(_open_problem(self.path, exc)) from None
         except BaseException:
             self._db.close()
             raise
+
+    def _save_opened_image(self) -> None:
+        """Save the browser store as opened (and perhaps migrated). If another notebook made
+        or migrated the file at the same moment, start again from theirs."""
+        assert self._image is not None
+        try:
+            self._image.save(self._db)
+        except SaveClashError:  # the image now holds the other notebook's file
+            self._prepare()
+            self._image.save(self._db)
 
     def _prepare(self) -> None:
         """Check, configure and migrate the file. SQLite answers "busy" at once, without
@@ -174,6 +184,8 @@ class StoreBase:
         """One short write transaction, taken at once (``BEGIN IMMEDIATE``)."""
         if self.read_only_reason:
             raise InputError(f"Nothing can be saved: {self.read_only_reason}")
+        if self._image is not None:  # start from the file as it is, to the byte
+            self._image.refresh(self._db, exact=True)
         self._begin()
         try:
             yield self._conn

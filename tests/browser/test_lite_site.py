@@ -4,58 +4,38 @@
 What runs here without Pyodide: the site opens JupyterLab, its file browser lists every
 notebook, and the kernel's start-up setting names wheels that the site really carries. A
 running Pyodide kernel needs Pyodide's own packages (numpy, pandas, matplotlib), which come
-from Pyodide's CDN and are not reachable here, so no test starts one.
+from Pyodide's CDN, not reachable here: test_lite_kernel.py serves a verified copy instead.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, free_port, stop_process, wait_for_http
+from .conftest import REPO, stop_process
+from .lite import only_local, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BUILD = REPO / "docs" / "lite" / "build_site.py"
 NOTEBOOK_NAMES = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``make lite``'s build, into a temporary folder."""
-    pytest.importorskip("jupyterlite_core", reason="pip install -e '.[lite]'")
-    output = tmp_path_factory.mktemp("lite") / "site"
-    result = subprocess.run(
-        [sys.executable, str(BUILD), "--output", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1].startswith("site_mb=")
-    return output
+def site(lite_site: Path) -> Path:
+    """``make lite``'s build (once per session, shared with the kernel tests)."""
+    return lite_site
 
 
 @pytest.fixture(scope="module")
 def site_url(site: Path) -> Iterator[str]:
     """The site served by a plain static file server, as a web host would."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    url, server = serve(site)
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for_http(f"{url}/index.html", server, 30)
         yield url
     finally:
         stop_process(server)
@@ -92,7 +72,7 @@ def test_kernel_start_up_loads_wheels_the_site_has(site: Path) -> None:
 def test_site_opens_and_lists_the_notebooks(site_url: str, browser) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     # Nothing but the site itself: the page must open with no other address reachable.
-    context.route("**/*", _only_local)
+    context.route("**/*", only_local)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -109,10 +89,3 @@ def test_site_opens_and_lists_the_notebooks(site_url: str, browser) -> None:
         assert not errors, errors
     finally:
         context.close()
-
-
-def _only_local(route) -> None:
-    if route.request.url.startswith("http://127.0.0.1:"):
-        route.continue_()
-    else:
-        route.abort()

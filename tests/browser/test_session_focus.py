@@ -27,8 +27,8 @@ from .conftest import (
     Server,
     VoilaDriver,
     assert_no_error_outputs,
-    short_routine_json,
 )
+from .flows import short_routine_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

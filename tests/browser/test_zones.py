@@ -16,9 +16,9 @@ from .conftest import (
     free_port,
     isolated_env,
     lab_command,
-    open_store,
     run_server,
 )
+from .flows import open_store
 
 pytestmark = pytest.mark.browser
 
