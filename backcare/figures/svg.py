@@ -149,7 +149,11 @@ def _highlight(h: Highlight, length: float, width: float) -> str:
     half = width / 2
     x1, y1 = h.start[0] * length, h.start[1] * half
     x2, y2 = h.end[0] * length, h.end[1] * half
-    band = min(9.0, max(3.0, width * 0.55))
+    return _target_line(x1, y1, x2, y2, min(9.0, max(3.0, width * 0.55)))
+
+
+def _target_line(x1: float, y1: float, x2: float, y2: float, band: float) -> str:
+    """A target muscle: a band in the target colour with a dashed white line along it."""
     return _line(x1, y1, x2, y2, band, TARGET) + (
         f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="#ffffff" '
         'stroke-width="1" stroke-dasharray="1.6 1.8"/>'
@@ -157,6 +161,33 @@ def _highlight(h: Highlight, length: float, width: float) -> str:
 
 
 HALO = 3.0  # a white edge round the near limbs, so a limb over the body stays visible
+
+
+def _limb(
+    figure: Figure,
+    motion: _Motion,
+    side: str,
+    segments: tuple[str, str, str],
+    colour: str,
+    extra: float,
+    at: tuple[float, float],
+    begin: float = 0.0,
+) -> tuple[str, str]:
+    """The two long segments of an arm or a leg (upper arm and forearm, thigh and shin),
+    each turned at its joint, with their target muscles unless ``extra`` draws a halo.
+    Returns the drawing, left open where the third segment (the hand or foot) is drawn, and
+    what closes it. ``begin`` starts the first segment a little way along."""
+    first, second, end = segments
+    o1, c1 = motion.rotate(f"{side}_{first}", at)
+    parts = [o1 + _line(begin, 0, LENGTHS[first], 0, WIDTHS[first] + extra, colour)]
+    if not extra:
+        parts.append(_highlights(figure, f"{side}_{first}", LENGTHS[first], WIDTHS[first]))
+    o2, c2 = motion.rotate(f"{side}_{second}", (LENGTHS[first], 0.0))
+    parts.append(o2 + _line(0, 0, LENGTHS[second], 0, WIDTHS[second] + extra, colour))
+    if not extra:
+        parts.append(_highlights(figure, f"{side}_{second}", LENGTHS[second], WIDTHS[second]))
+    o3, c3 = motion.rotate(f"{side}_{end}", (LENGTHS[second], 0.0))
+    return "".join(parts) + o3, c3 + c2 + c1
 
 
 def _arm(
@@ -168,19 +199,10 @@ def _arm(
     halo: bool = False,
 ) -> str:
     extra, colour = (HALO, "#ffffff") if halo else (0.0, colour)
-    parts = []
-    o1, c1 = motion.rotate(f"{side}_upper_arm", at)
-    parts.append(o1 + _line(0, 0, LENGTHS["upper_arm"], 0, WIDTHS["upper_arm"] + extra, colour))
-    if not halo:
-        parts.append(
-            _highlights(figure, f"{side}_upper_arm", LENGTHS["upper_arm"], WIDTHS["upper_arm"])
-        )
-    o2, c2 = motion.rotate(f"{side}_forearm", (LENGTHS["upper_arm"], 0.0))
-    parts.append(o2 + _line(0, 0, LENGTHS["forearm"], 0, WIDTHS["forearm"] + extra, colour))
-    o3, c3 = motion.rotate(f"{side}_hand", (LENGTHS["forearm"], 0.0))
-    hand = _line(0, 0, LENGTHS["hand"], 0, WIDTHS["hand"] + extra, colour)
-    parts.append(o3 + hand + c3 + c2 + c1)
-    return "".join(parts)
+    drawing, closing = _limb(
+        figure, motion, side, ("upper_arm", "forearm", "hand"), colour, extra, at
+    )
+    return drawing + _line(0, 0, LENGTHS["hand"], 0, WIDTHS["hand"] + extra, colour) + closing
 
 
 def _leg(
@@ -192,38 +214,26 @@ def _leg(
     halo: bool = False,
 ) -> str:
     extra, colour = (HALO, "#ffffff") if halo else (0.0, colour)
-    parts = []
-    o1, c1 = motion.rotate(f"{side}_thigh", at)
     # In the front view the thigh starts inside the trunk: no edge drawn across the hips.
     begin = 0.45 * LENGTHS["thigh"] if halo and figure.view == "front" else 0.0
-    parts.append(o1 + _line(begin, 0, LENGTHS["thigh"], 0, WIDTHS["thigh"] + extra, colour))
-    if not halo:
-        parts.append(_highlights(figure, f"{side}_thigh", LENGTHS["thigh"], WIDTHS["thigh"]))
-    o2, c2 = motion.rotate(f"{side}_shin", (LENGTHS["thigh"], 0.0))
-    parts.append(o2 + _line(0, 0, LENGTHS["shin"], 0, WIDTHS["shin"] + extra, colour))
-    if not halo:
-        parts.append(_highlights(figure, f"{side}_shin", LENGTHS["shin"], WIDTHS["shin"]))
-    o3, c3 = motion.rotate(f"{side}_foot", (LENGTHS["shin"], 0.0))
+    drawing, closing = _limb(
+        figure, motion, side, ("thigh", "shin", "foot"), colour, extra, at, begin
+    )
     if figure.view == "front":
-        foot = _line(0, 0, FRONT_FOOT, 0, WIDTHS["foot_front"] + extra, colour)
-    else:
-        heel_x, sole_y = -HEEL_BEHIND_ANKLE, -ANKLE_HEIGHT
-        toe_x = heel_x + FOOT_LENGTH
-        foot = (
-            f'<path d="M0 0L{_n(heel_x)} {_n(sole_y)}L{_n(toe_x)} {_n(sole_y)}Z" '
-            f'fill="{colour}" stroke="{colour}" stroke-width="{_n(WIDTHS["foot"] + extra)}" '
-            'stroke-linejoin="round"/>'
-        )
-        for h in figure.highlights if not halo else ():
-            if h.segment == f"{side}_foot":  # the sole: along heel to toe, below it
-                x1 = heel_x + h.start[0] * FOOT_LENGTH
-                x2 = heel_x + h.end[0] * FOOT_LENGTH
-                foot += _line(x1, sole_y, x2, sole_y, 3.2, TARGET) + (
-                    f'<line x1="{_n(x1)}" y1="{_n(sole_y)}" x2="{_n(x2)}" y2="{_n(sole_y)}" '
-                    'stroke="#ffffff" stroke-width="1" stroke-dasharray="1.6 1.8"/>'
-                )
-    parts.append(o3 + foot + c3 + c2 + c1)
-    return "".join(parts)
+        return drawing + _line(0, 0, FRONT_FOOT, 0, WIDTHS["foot_front"] + extra, colour) + closing
+    heel_x, sole_y = -HEEL_BEHIND_ANKLE, -ANKLE_HEIGHT
+    toe_x = heel_x + FOOT_LENGTH
+    foot = (
+        f'<path d="M0 0L{_n(heel_x)} {_n(sole_y)}L{_n(toe_x)} {_n(sole_y)}Z" '
+        f'fill="{colour}" stroke="{colour}" stroke-width="{_n(WIDTHS["foot"] + extra)}" '
+        'stroke-linejoin="round"/>'
+    )
+    for h in figure.highlights if not halo else ():
+        if h.segment == f"{side}_foot":  # the sole: along heel to toe, below it
+            x1 = heel_x + h.start[0] * FOOT_LENGTH
+            x2 = heel_x + h.end[0] * FOOT_LENGTH
+            foot += _target_line(x1, sole_y, x2, sole_y, 3.2)
+    return drawing + foot + closing
 
 
 def _torso(figure: Figure, motion: _Motion) -> tuple[str, str]:
