@@ -81,6 +81,24 @@ class _Chart:
         return buffer.getvalue()
 
 
+def _band(ax: Any, colour: str, label: str) -> Rectangle:
+    """A horizontal band across the whole axes (y in data units, x across), set by
+    :meth:`ProgressFigure.update`."""
+    band = Rectangle(
+        (0, 0),
+        1,
+        0,
+        transform=ax.get_yaxis_transform(),
+        facecolor=colour,
+        edgecolor="none",
+        alpha=0.8,
+        zorder=0,
+        label=label,
+    )
+    ax.add_patch(band)
+    return band
+
+
 class ProgressFigure(_Chart):
     """Discomfort above adherence on a shared date axis, updated in place."""
 
@@ -91,32 +109,9 @@ class ProgressFigure(_Chart):
             2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]}
         )
         ax = self.ax_discomfort
-        # the band where a fall from baseline is a change that matters (y in data, x across)
-        self.band = Rectangle(
-            (0, 0),
-            1,
-            0,
-            transform=ax.get_yaxis_transform(),
-            facecolor=_BAND,
-            edgecolor="none",
-            alpha=0.8,
-            zorder=0,
-            label="better: a change that matters",
-        )
-        ax.add_patch(self.band)
-        # and the band where a rise from baseline is a change that matters
-        self.worse_band = Rectangle(
-            (0, 0),
-            1,
-            0,
-            transform=ax.get_yaxis_transform(),
-            facecolor=_WORSE_BAND,
-            edgecolor="none",
-            alpha=0.8,
-            zorder=0,
-            label="worse: a change that matters",
-        )
-        ax.add_patch(self.worse_band)
+        # the bands where a fall, or a rise, from baseline is a change that matters
+        self.band = _band(ax, _BAND, "better: a change that matters")
+        self.worse_band = _band(ax, _WORSE_BAND, "worse: a change that matters")
         self.points = ax.scatter(
             [], [], s=16, color=_POINT, alpha=0.7, zorder=3, label="daily mean"
         )
