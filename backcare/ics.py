@@ -21,26 +21,22 @@ pick their zone. The file is built with the ``icalendar`` library, never by hand
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import uuid
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from .catalog import Catalog
 from .handout import SAFETY_NOTE, minutes_text, plan_file_stem, whole_minutes
 from .routine import Routine, ScheduleKind
+from .zones import check_zone, local_timezone
 
 __all__ = [
     "DEFAULT_REMINDER_MINUTES",
     "MAX_WEEKS",
     "PRODID",
     "calendar_filename",
-    "local_timezone",
-    "local_timezone_name",
     "routine_calendar",
 ]
 
@@ -52,46 +48,11 @@ _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _UID_NAMESPACE = uuid.UUID("6f3a3c1e-3b0e-4d7b-9a52-6d1c2f7b9e10")
 
 
-def local_timezone_name() -> str | None:
-    """The IANA name of the kernel's time zone (``Europe/Paris``), or ``None`` if unknown."""
-    candidates = [os.environ.get("TZ", "").lstrip(":").strip()]
-    with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    try:
-        target = str(Path("/etc/localtime").resolve())
-    except OSError:
-        target = ""
-    if "zoneinfo/" in target:
-        candidates.append(target.split("zoneinfo/", 1)[1])
-    for name in candidates:
-        if name and _zone(name) is not None:
-            return name
-    return None
-
-
-def local_timezone() -> dt.tzinfo:
-    """The kernel's zone: a :class:`ZoneInfo` when it has a name, else its fixed UTC offset."""
-    name = local_timezone_name()
-    if name is not None:
-        return ZoneInfo(name)
-    return dt.datetime.now().astimezone().tzinfo or dt.UTC
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 def _resolve_tz(tz: dt.tzinfo | str | None) -> dt.tzinfo:
     if tz is None:
         return local_timezone()
     if isinstance(tz, str):
-        zone = _zone(tz) if tz in available_timezones() or tz == "UTC" else None
-        if zone is None:
-            raise ValueError(f"unknown time zone {tz!r}; use a name such as 'Europe/London'")
-        return zone
+        return ZoneInfo(check_zone(tz))
     return tz
 
 

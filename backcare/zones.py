@@ -8,15 +8,25 @@ names and answers "which day / what time is it there" with :mod:`zoneinfo`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from .ics import local_timezone
-
-__all__ = ["ZoneError", "check_zone", "kernel_zone", "now_in", "today_in", "zone_names", "zone_of"]
+__all__ = [
+    "ZoneError",
+    "check_zone",
+    "kernel_zone",
+    "local_timezone",
+    "local_timezone_name",
+    "now_in",
+    "today_in",
+    "zone_names",
+    "zone_of",
+]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
@@ -41,6 +51,38 @@ def check_zone(name: object) -> str:
     return name
 
 
+def local_timezone_name() -> str | None:
+    """The IANA name of the kernel's time zone (``Europe/Paris``), or ``None`` if unknown."""
+    candidates = [os.environ.get("TZ", "").lstrip(":").strip()]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name and _zone(name) is not None:
+            return name
+    return None
+
+
+def local_timezone() -> dt.tzinfo:
+    """The kernel's zone: a :class:`ZoneInfo` when it has a name, else its fixed UTC offset."""
+    name = local_timezone_name()
+    if name is not None:
+        return ZoneInfo(name)
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def kernel_zone() -> dt.tzinfo:
     """The zone of the machine the kernel runs on (used only until a person has one)."""
     return _kernel_zone(os.environ.get("TZ"))
@@ -54,12 +96,7 @@ def _kernel_zone(_tz_variable: str | None) -> dt.tzinfo:
 
 def zone_of(name: str | None) -> dt.tzinfo:
     """A person's zone from its name; the kernel's when the name is unknown or missing."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
-    return kernel_zone()
+    return (_zone(name) if name else None) or kernel_zone()
 
 
 def now_in(zone: dt.tzinfo) -> dt.datetime:

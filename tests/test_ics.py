@@ -10,8 +10,9 @@ import pytest
 from icalendar import Calendar
 
 from backcare.catalog import Catalog
-from backcare.ics import calendar_filename, local_timezone, local_timezone_name, routine_calendar
+from backcare.ics import calendar_filename, routine_calendar
 from backcare.routine import Schedule, ScheduleKind, evening_session, workday_break
+from backcare.zones import local_timezone, local_timezone_name
 
 THURSDAY = dt.date(2025, 3, 27)
 NOW = dt.datetime(2025, 3, 20, 8, 0, tzinfo=dt.UTC)

@@ -29,7 +29,7 @@ import traitlets
 from .. import paths
 from ..catalog import Catalog
 from ..handout import handout_filename, minutes_text, plan_file_stem, render_handout
-from ..ics import calendar_filename, local_timezone_name, routine_calendar
+from ..ics import calendar_filename, routine_calendar
 from ..routine import (
     MAX_ROUTINE_BYTES,
     Routine,
@@ -40,7 +40,7 @@ from ..routine import (
     save_routine,
     templates,
 )
-from ..zones import today_in
+from ..zones import local_timezone_name, today_in
 from .clients import ClientManager
 from .common import Messages, esc, open_catalog, open_store
 from .file_button import FileButton, FilePayload
