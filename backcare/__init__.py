@@ -5,6 +5,11 @@ log discomfort, and see whether doing the routine goes with feeling better.
 
 The domain core (catalog, prescriptions, routines, timeline, timer engine, store,
 analysis) knows nothing of widgets; the views in :mod:`backcare.ui` wrap it.
+
+pandas, matplotlib, scipy and statsmodels are imported by the modules that make frames,
+charts and statistics. The core modules every page needs (routines, the store, the
+progression rule) import pandas inside the functions that return a frame, so the start page
+opens without waiting for them (``tests/test_start.py`` checks it).
 """
 
 from .catalog import Catalog, CatalogError, Exercise, Group, load_catalog

@@ -16,15 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .catalog import Catalog
 from .prescription import Prescription, PrescriptionError, Sides
 from .timeline import build_timeline, format_duration, total_seconds
 from .userfiles import UserFileError, check_size, parse_json, read_limited
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BREAK_MINUTES",
@@ -305,6 +306,8 @@ class Routine:
     def table(self, catalog: Catalog) -> pd.DataFrame:
         """A readable table: one row an exercise, with its share of the routine's time
         (written as ``2 min 6 s``)."""
+        import pandas as pd  # here only: the pages that never show this table start without it
+
         steps = self.steps(catalog)
         rows = []
         for item in self.items:

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import zipfile
 from io import BytesIO
 
 from backcare import paths
+from backcare.routine import workday_break
 from backcare.store import Store
 from backcare.ui.start import StartPage
+
+# The start page is the first thing a person runs: it must not wait for the libraries that
+# only the charts and the statistics need (benchmarks/first_start.py times that start).
+_HEAVY = ("pandas", "numpy", "matplotlib", "scipy", "statsmodels")
+_FRESH_KERNEL = """
+import json, sys
+from backcare.ui.start import StartPage
+page = StartPage()
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy!r}))
+print(json.dumps({{"status": page.status.value, "heavy": heavy}}))
+"""
 
 
 def test_backup_writes_the_zip_and_offers_it(catalog) -> None:
@@ -41,3 +57,19 @@ def test_in_the_browser_the_page_says_clearing_it_clears_the_diary(catalog, monk
     assert "clearing this browser's data" in page.folder.value
     assert "Download all my data" in page.folder.value
     assert page.backup.description == "Download all my data" and not page.backup.disabled
+
+
+def test_the_start_page_opens_without_the_analysis_libraries(catalog) -> None:
+    with Store() as store:
+        person = store.add_person("Kim")
+        store.add_checkin(person.id, 3)
+        store.add_checkin(person.id, 2)
+        store.start_session(person.id, workday_break(catalog, "upper_back"), catalog)
+    code = _FRESH_KERNEL.format(heavy=_HEAVY)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.splitlines()[-1])
+    assert "<b>2</b> check-ins and <b>1</b> session for: Kim" in seen["status"]
+    assert seen["heavy"] == [], "the start page imported " + ", ".join(seen["heavy"])

@@ -32,12 +32,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..prescription import Kind, Prescription
 from .ladder import Ladder, ladder_for, step_down, step_up
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "GUIDANCE_NOTE",
@@ -173,36 +174,37 @@ RECORD_COLUMNS = (
 )
 
 
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def records_from_frame(frame: pd.DataFrame) -> dict[str, list[SessionRecord]]:
     """Plain records per exercise id from a frame with :data:`RECORD_COLUMNS`."""
     needed = {"exercise_id", "day", "done_in_full", "pain_during", "morning"}
     absent = needed - set(frame.columns)
     if absent:
         raise ValueError(f"the frame lacks column(s) {', '.join(sorted(absent))}")
+    import pandas as pd  # here only: the rule itself runs on plain records
+
+    def missing(value: object) -> bool:
+        if value is None or value is pd.NA or value is pd.NaT:
+            return True
+        return isinstance(value, float) and math.isnan(value)
+
     out: dict[str, list[SessionRecord]] = {}
     for row in frame.to_dict("records"):
         day = row["day"]
-        day = day.date() if isinstance(day, dt.datetime | pd.Timestamp) else day
+        day = day.date() if isinstance(day, dt.datetime) else day  # a Timestamp is one too
 
         def number(key: str, row: dict[str, Any] = row) -> int | None:
             value = row.get(key)
-            return None if _missing(value) else int(value)
+            return None if missing(value) else int(value)
 
         morning = row["morning"]
         out.setdefault(str(row["exercise_id"]), []).append(
             SessionRecord(
                 day=day,
                 done_in_full=bool(row["done_in_full"])
-                if not _missing(row["done_in_full"])
+                if not missing(row["done_in_full"])
                 else False,
                 pain_during=number("pain_during"),
-                morning=None if _missing(morning) or morning == "" else str(morning),
+                morning=None if missing(morning) or morning == "" else str(morning),
                 sets=number("sets"),
                 amount=number("amount"),
                 session_id=number("session_id") or 0,
@@ -445,7 +447,7 @@ def suggest_for_routine(
 ) -> list[Suggestion]:
     """A suggestion for each exercise of ``routine`` (in its order), from a records frame (see
     :data:`RECORD_COLUMNS`) or from records already grouped by exercise id."""
-    grouped = records_from_frame(frame) if isinstance(frame, pd.DataFrame) else frame
+    grouped = frame if isinstance(frame, Mapping) else records_from_frame(frame)
     out = []
     for item in routine.items:
         exercise = catalog[item.exercise_id]

@@ -9,14 +9,16 @@ person's rows to :meth:`~backcare.store.people.People.zone` before counting days
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..timeline import StepKind
 from ..zones import zone_of
 from .fields import PEG_ITEMS, _int_id
 from .people import People
 from .times import _times
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Frames"]
 
@@ -34,8 +36,17 @@ class Frames(People):
             return zone_of(next(iter(names), None))
         return dt.UTC
 
+    def entry_counts(self) -> tuple[int, int]:
+        """How many check-ins and sessions the store holds, for everyone."""
+        row = self._conn.execute(
+            "SELECT (SELECT count(*) FROM checkins), (SELECT count(*) FROM sessions)"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     def steps_frame(self, person_id: int | None = None) -> pd.DataFrame:
         """Every planned step beside what was performed, one row a step."""
+        import pandas as pd  # here, not at the top: the start page opens without pandas
+
         sql = (
             "SELECT st.session_id, s.person_id, st.step_index, st.kind, st.exercise_id, "
             "st.group_id, st.side, st.set_number, st.planned_seconds, st.performed_seconds, "
@@ -85,6 +96,8 @@ class Frames(People):
 
         ``planned_steps``, ``done_steps`` and ``skipped_steps`` count work steps only (holds
         and sets of reps); ``completion`` is done / planned work steps (0-1)."""
+        import pandas as pd  # here, not at the top: the start page opens without pandas
+
         sql = "SELECT id, person_id, routine_name, started_at, ended_at, status FROM sessions"
         args: tuple[object, ...] = ()
         if person_id is not None:
@@ -189,6 +202,8 @@ class Frames(People):
     def checkins_frame(self, person_id: int | None = None) -> pd.DataFrame:
         """Check-ins in time order; ``peg`` is the mean of the three items (NaN if absent);
         ``morning`` the next-morning answer (better, same, worse) or ``None``."""
+        import pandas as pd  # here, not at the top: the start page opens without pandas
+
         sql = (
             "SELECT id, person_id, at, discomfort, peg_pain, peg_enjoyment, peg_activity, note, "
             "context, session_id, morning FROM checkins"

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .fields import _int_id, _new_uid, _score, _settings_json
 from .sessions import Sessions
 from .times import _iso, _now, _times, _when
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SessionNotes"]
 
@@ -40,6 +41,8 @@ class SessionNotes(Sessions):
 
     def pain_during_frame(self, person_id: int | None = None) -> pd.DataFrame:
         """One row an exercise scored: session_id, person_id, exercise_id, pain_during, at."""
+        import pandas as pd  # here, not at the top: the start page opens without pandas
+
         sql = (
             "SELECT pd.session_id, s.person_id, pd.exercise_id, pd.pain_during, pd.at "
             "FROM pain_during pd JOIN sessions s ON s.id = pd.session_id"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..zones import kernel_zone
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FUTURE_TOLERANCE"]
 
@@ -25,7 +28,8 @@ def _now() -> dt.datetime:
 def _aware(value: object, what: str, zone: dt.tzinfo | None = None) -> dt.datetime:
     """A timezone-aware datetime from a datetime or ISO 8601 text; a naive one (or a date,
     taken at noon) is a wall-clock time in ``zone`` (the person's), else the kernel's."""
-    if isinstance(value, pd.Timestamp):
+    pandas = sys.modules.get("pandas")  # a Timestamp can only come from a loaded pandas
+    if pandas is not None and isinstance(value, pandas.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, str):
         try:
@@ -101,5 +105,7 @@ def _parse_iso(text: str | None) -> dt.datetime | None:
 def _times(values: Sequence[str | None], zone: dt.tzinfo | None = None) -> pd.Series:
     """ISO texts with (possibly different) offsets as one tz-aware column in ``zone`` (the
     person's; the kernel's when ``None``)."""
+    import pandas as pd  # here, not at the top: the start page opens without pandas
+
     series = pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, format="ISO8601")
     return series.dt.tz_convert(zone if zone is not None else kernel_zone())

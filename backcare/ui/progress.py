@@ -398,7 +398,7 @@ class ProgressApp(widgets.VBox):
     def _choose_store(self) -> Store | None:
         """The user's store when it holds anything, else the demo (in memory)."""
         store = self.user_store
-        if store is not None and (len(store.checkins_frame()) or len(store.sessions_frame())):
+        if store is not None and any(store.entry_counts()):
             return store
         try:
             return Store.demo()
@@ -489,9 +489,7 @@ class ProgressApp(widgets.VBox):
     def refresh(self) -> None:
         """Look at the store again: new entries, new people, or the end of the demo."""
         was_demo = self.is_demo
-        chosen_user = self.user_store is not None and (
-            len(self.user_store.checkins_frame()) or len(self.user_store.sessions_frame())
-        )
+        chosen_user = self.user_store is not None and any(self.user_store.entry_counts())
         if was_demo and chosen_user:
             self._attach_source()
             self.messages.success("Showing your own data now.")

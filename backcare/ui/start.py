@@ -96,8 +96,7 @@ class StartPage(widgets.VBox):
             self.backup.disabled = True
             return
         people = self.store.people()
-        checkins = len(self.store.checkins_frame())
-        sessions = len(self.store.sessions_frame())
+        checkins, sessions = self.store.entry_counts()
         if not checkins and not sessions:
             self.status.value = (
                 "<p><b>No entries yet.</b> Until you log your own, the <i>Progress</i> "
