@@ -94,6 +94,9 @@ def _serve_and_check(command: str, user: str | None, tmp_path: Path) -> None:
             assert status == 200, "notebooks/00_start_here.ipynb is not at Binder's path"
             status, body = _get(f"http://127.0.0.1:{port}/api/contents/data?content=1")
             assert status == 200 and '"data/catalog.toml"' in body, "data/ is not served"
+            # The language-server extension is off (no language server is installed).
+            status, _ = _get(f"http://127.0.0.1:{port}/lsp/status")
+            assert status == 404, f"jupyter_lsp answers ({status}): make lab switches it off"
             assert "Running as root is not recommended" not in log_text
         finally:
             if process.poll() is None:
