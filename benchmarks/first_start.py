@@ -62,6 +62,7 @@ def make_lab(clone: Path, port: int, home: Path) -> list[str]:
         "--ServerApp.password=",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",  # the driver asks JupyterLab when it is ready
         f"--LabApp.user_settings_dir={home / 'lab-settings'}",
         f"--LabApp.workspaces_dir={home / 'lab-workspaces'}",
     ]
