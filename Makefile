@@ -47,9 +47,10 @@ APP_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # No language server is installed, so JupyterLab's language-server extension is switched
 # off: it only looked for them, half a second of every start here (benchmarks/first_start.py).
+# jupyter-lab is called directly: the `jupyter` dispatcher would be one more Python start.
 LAB_OPTS := --ServerApp.jpserver_extensions='{"jupyter_lsp": False}'
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" $(LAB_OPTS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter-lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" $(LAB_OPTS) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 # The app page: the six parts as tabs, code hidden (Voila).
 app: $(VENV)/.installed
