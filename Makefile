@@ -45,10 +45,13 @@ lock: | $(UV)
 LAB_ARGS ?=
 APP_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-# No language server is installed, so JupyterLab's language-server extension is switched
-# off: it only looked for them, half a second of every start here (benchmarks/first_start.py).
+# Two checks that cannot find anything here are switched off; each slowed every start
+# (benchmarks/first_start.py): the language-server extension looked for language servers
+# (none is installed; 0.5 s), and JupyterLab's build check read every extension's package
+# files while the page loaded (every extension comes prebuilt; 0.5 s).
 # jupyter-lab is called directly: the `jupyter` dispatcher would be one more Python start.
-LAB_OPTS := --ServerApp.jpserver_extensions='{"jupyter_lsp": False}'
+LAB_OPTS := --ServerApp.jpserver_extensions='{"jupyter_lsp": False}' \
+	--ServerApp.tornado_settings='{"page_config_data": {"buildCheck": False, "buildAvailable": False}}'
 lab: $(VENV)/.installed
 	$(BIN)/jupyter-lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" $(LAB_OPTS) $(LAB_ARGS) notebooks/00_start_here.ipynb
 

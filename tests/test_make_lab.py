@@ -94,9 +94,11 @@ def _serve_and_check(command: str, user: str | None, tmp_path: Path) -> None:
             assert status == 200, "notebooks/00_start_here.ipynb is not at Binder's path"
             status, body = _get(f"http://127.0.0.1:{port}/api/contents/data?content=1")
             assert status == 200 and '"data/catalog.toml"' in body, "data/ is not served"
-            # The language-server extension is off (no language server is installed).
+            # The language-server extension and the build check are off (nothing to find).
             status, _ = _get(f"http://127.0.0.1:{port}/lsp/status")
             assert status == 404, f"jupyter_lsp answers ({status}): make lab switches it off"
+            status, page = _get(f"http://127.0.0.1:{port}/lab")
+            assert status == 200 and '"buildCheck": false' in page, "the build check is on"
             assert "Running as root is not recommended" not in log_text
         finally:
             if process.poll() is None:
