@@ -25,7 +25,8 @@ __all__ = ["Step", "StepKind", "build_timeline", "format_duration", "total_secon
 def format_duration(seconds: float) -> str:
     """How long something takes, for people: ``126`` -> ``"2 min 6 s"``, ``45`` -> ``"45 s"``.
 
-    The one way a duration is written anywhere in the workbook (never ``2.1`` minutes).
+    The one way a duration is written on screen (never ``2.1`` minutes). Paper and calendar
+    entries round to whole minutes instead (:func:`backcare.handout.minutes_text`).
     """
     seconds = max(0, round(seconds))
     minutes, rest = divmod(seconds, 60)

@@ -162,6 +162,17 @@ def test_empty_store_offers_templates(store: Store, catalog: Catalog) -> None:
     assert store.people() == []
 
 
+def test_the_screen_gives_the_length_as_the_planner_does(store: Store, catalog: Catalog) -> None:
+    # The evening session's steps add up to 855 s: the trainer reads the same 14 min 15 s as
+    # the planner and the timer show, and the paper handout rounds it to whole minutes.
+    app = TrainerApp(store, catalog)
+    app.routine_choice.value = app.choices().index("Evening session (template)")
+    assert "9 exercises, 14 min 15 s;" in app.routine_info.value
+    _add(app.clients, "Ann")
+    app.handout_button.click()
+    assert "about 14 minutes" in app.last_files["handout"].read_text(encoding="utf-8")
+
+
 def test_trainer_flow_writes_every_file(store: Store, catalog: Catalog, data_dir: Path) -> None:
     app = TrainerApp(store, catalog)
     _add(app.clients, "Ann")

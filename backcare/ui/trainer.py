@@ -28,7 +28,7 @@ import traitlets
 
 from .. import paths
 from ..catalog import Catalog
-from ..handout import handout_filename, minutes_text, plan_file_stem, render_handout
+from ..handout import handout_filename, plan_file_stem, render_handout
 from ..ics import calendar_filename, routine_calendar
 from ..routine import (
     MAX_ROUTINE_BYTES,
@@ -40,6 +40,7 @@ from ..routine import (
     save_routine,
     templates,
 )
+from ..timeline import format_duration
 from ..zones import local_timezone_name, today_in
 from .clients import ClientManager
 from .common import Messages, esc, open_catalog, open_store
@@ -144,7 +145,7 @@ class RoutineUpload(widgets.VBox):
         action = "replaced the earlier version" if replaced else "saved"
         self.messages.success(
             f"Loaded {routine.name!s} ({_exercises(len(routine.items))}, "
-            f"{minutes_text(routine.duration_seconds(self.catalog))}) and {action}{whose}. "
+            f"{format_duration(routine.duration_seconds(self.catalog))}) and {action}{whose}. "
             "It is ready in the planner and the timer."
         )
         for callback in self._callbacks:
@@ -377,7 +378,7 @@ class TrainerApp(widgets.VBox):
         self.routine_info.value = (
             f"<div class='backcare-trainer-summary'>{esc(routine.name)}: "
             f"{_exercises(len(routine.items))}, "
-            f"{esc(minutes_text(routine.duration_seconds(self.catalog)))}; "
+            f"{esc(format_duration(routine.duration_seconds(self.catalog)))}; "
             f"{esc(routine.schedule.describe())}.</div>"
         )
         self._schedule_from_routine()
