@@ -50,6 +50,7 @@ from ..pictures import open_figures
 from ..zone import BrowserZone, take_browser_zone
 from .checkin import AfterPanel, PainDuringPanel
 from .choices import Choice, routine_choices
+from .controls import ControlBar
 from .display import (
     FigureSource,
     catalog_figures,
@@ -122,22 +123,15 @@ class SessionApp(widgets.VBox):
         self.partial = PartialOffer()
         self.front = FocusView(clock=self.clock)
         self.front.add_class("backcare-focus")
-
-        def button(label: str, css: str, icon: str, tip: str) -> widgets.Button:
-            b = widgets.Button(description=label, icon=icon, tooltip=tip)
-            b.add_class(css)
-            return b
-
-        self.start_button = button("Start", "backcare-start", "play", "Start the session")
-        self.pause_button = button("Pause", "backcare-pause", "pause", "Pause or resume (Space)")
-        self.back_button = button(
-            "Back", "backcare-back", "backward", "Back to the start of the step before (←)"
-        )
-        self.skip_button = button("Skip", "backcare-skip", "forward", "Skip this step (→)")
-        self.done_button = button("Done", "backcare-done", "check", "This set of reps is done")
-        self.stop_button = button(
-            "Stop", "backcare-stop", "stop", "Stop the session; what you did is kept (Esc asks)"
-        )
+        self.controls = ControlBar()
+        (
+            self.start_button,
+            self.pause_button,
+            self.back_button,
+            self.skip_button,
+            self.done_button,
+            self.stop_button,
+        ) = self.controls.children
         self.pain = PainDuringPanel()
         self.after = AfterPanel()
         self.settings_row = SettingsRow()
@@ -155,17 +149,6 @@ class SessionApp(widgets.VBox):
                 f'<p class="backcare-session-red-flags"><small>{red_flags_sentence()}</small></p>'
             )
         )
-        controls = widgets.HBox(
-            [
-                self.start_button,
-                self.pause_button,
-                self.back_button,
-                self.skip_button,
-                self.done_button,
-                self.stop_button,
-            ]
-        )
-        controls.add_class("backcare-controls")
         picker_row = widgets.HBox([self.person_picker, self.routine_choice])
         picker_row.add_class("backcare-picker-row")
         return [
@@ -175,7 +158,7 @@ class SessionApp(widgets.VBox):
             self.routine_info,
             self.partial,
             self.front,
-            controls,
+            self.controls,
             self.messages,
             self.pain,
             self.after,
@@ -553,21 +536,9 @@ class SessionApp(widgets.VBox):
         }
 
     def _set_buttons(self, state: TimerState, reps_step: bool) -> None:
+        self.controls.show(state, reps_step)
+        # the person and the routine stay as they are while a session is under way
         active = state in (TimerState.RUNNING, TimerState.PAUSED)
-        self.start_button.disabled = active
-        self.start_button.button_style = "" if active else "success"
-        self.start_button.description = "Start again" if state is TimerState.FINISHED else "Start"
-        self.pause_button.disabled = not active
-        self.pause_button.description = "Resume" if state is TimerState.PAUSED else "Pause"
-        self.pause_button.icon = "play" if state is TimerState.PAUSED else "pause"
-        self.pause_button.button_style = "success" if state is TimerState.PAUSED else ""
-        self.skip_button.disabled = not active
-        self.back_button.disabled = not active
-        self.stop_button.disabled = not active
-        self.stop_button.button_style = "danger" if active else ""
-        done_ok = active and reps_step
-        self.done_button.disabled = not done_ok
-        self.done_button.button_style = "info" if done_ok else ""
         self.routine_choice.disabled = active
         self.person_picker.disabled = active
 
