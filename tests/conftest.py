@@ -24,6 +24,20 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def in_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store behaves as in JupyterLite: the database in memory, the file written whole."""
+    from backcare.store import connection
+
+    monkeypatch.setattr(connection, "in_browser", lambda: True)
+
+
+@pytest.fixture
+def drive_file(tmp_path: Path) -> Path:
+    """Where the browser store's file lies on a test's drive."""
+    return tmp_path / "drive" / "backcare-data" / "backcare.sqlite3"
+
+
+@pytest.fixture
 def catalog() -> Catalog:
     """The bundled catalog alone (no user exercises)."""
     return load_catalog(include_user=False)

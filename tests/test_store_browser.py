@@ -10,24 +10,10 @@ from pathlib import Path
 import pytest
 
 from backcare import paths
-from backcare.store import Store, StoreOpenError, connection
+from backcare.store import Store, StoreOpenError
 from backcare.store import browser as browser_mode
 
-
-@pytest.fixture
-def in_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connection, "in_browser", lambda: True)
-
-
-@pytest.fixture
-def drive_file(tmp_path: Path) -> Path:
-    return tmp_path / "drive" / "backcare-data" / "backcare.sqlite3"
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    """What the file on the drive holds, read by a plain SQLite of its own."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        return conn.execute(sql).fetchall()
+from .drive import drive_rows
 
 
 def test_not_in_the_browser_here() -> None:
@@ -47,10 +33,12 @@ def test_sqlite_never_opens_the_drive_file(in_browser, drive_file: Path) -> None
 def test_every_write_is_on_the_drive_at_once(in_browser, drive_file: Path) -> None:
     with Store(drive_file) as store:
         person = store.add_person("Ann")
-        assert _rows(drive_file, "SELECT name FROM people") == [("Ann",)]
+        assert drive_rows(drive_file, "SELECT name FROM people") == [("Ann",)]
         store.add_checkin(person.id, 6, note="stiff morning")
         # Not closed yet: the check-in is already in the file.
-        assert _rows(drive_file, "SELECT discomfort, note FROM checkins") == [(6, "stiff morning")]
+        assert drive_rows(drive_file, "SELECT discomfort, note FROM checkins") == [
+            (6, "stiff morning")
+        ]
 
 
 def test_a_reload_finds_the_diary(in_browser, drive_file: Path) -> None:
@@ -72,7 +60,7 @@ def test_two_notebooks_at_once_lose_nothing(in_browser, drive_file: Path) -> Non
         first.add_checkin(ann.id, 5, note="from notebook 03")
         second.add_checkin(ann.id, 4, note="from notebook 02")
         first.add_checkin(ann.id, 3, note="from notebook 03 again")
-    notes = sorted(n for (n,) in _rows(drive_file, "SELECT note FROM checkins"))
+    notes = sorted(n for (n,) in drive_rows(drive_file, "SELECT note FROM checkins"))
     assert notes == ["from notebook 02", "from notebook 03", "from notebook 03 again"]
 
 

@@ -8,7 +8,6 @@ running it just before B's own save (a faithful interleaving of the two kernels)
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -16,19 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from backcare.store import Store, connection
+from backcare.store import Store
 from backcare.store import browser as browser_mode
 from backcare.store.merge import merge, row_tables
 
-
-@pytest.fixture
-def in_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(connection, "in_browser", lambda: True)
-
-
-@pytest.fixture
-def drive_file(tmp_path: Path) -> Path:
-    return tmp_path / "drive" / "backcare-data" / "backcare.sqlite3"
+from .drive import drive_rows
 
 
 @pytest.fixture
@@ -47,11 +38,6 @@ def during_next_save(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], 
     return pending.append
 
 
-def _rows(path: Path, sql: str) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def test_a_save_in_the_middle_of_another_write_is_kept(
     in_browser, drive_file: Path, during_next_save
 ) -> None:
@@ -62,11 +48,11 @@ def test_a_save_in_the_middle_of_another_write_is_kept(
         during_next_save(lambda: checkin.append(log_page.add_checkin(ann.id, 5, note="03")))
         ben = session_page.add_person("Ben")
         # Both changes are in the file, each row with the id its page was given.
-        assert _rows(drive_file, "SELECT id, name FROM people ORDER BY id") == [
+        assert drive_rows(drive_file, "SELECT id, name FROM people ORDER BY id") == [
             (ann.id, "Ann"),
             (ben.id, "Ben"),
         ]
-        assert _rows(drive_file, "SELECT id, note FROM checkins") == [(checkin[0], "03")]
+        assert drive_rows(drive_file, "SELECT id, note FROM checkins") == [(checkin[0], "03")]
         # And each page sees both.
         assert list(session_page.checkins_frame()["note"]) == ["03"]
         assert sorted(p.name for p in log_page.people()) == ["Ann", "Ben"]
@@ -81,8 +67,8 @@ def test_an_undo_during_another_write_is_kept(
         other.people()
         during_next_save(lambda: log_page.delete_checkin(wrong))
         other.add_person("Ben")
-        assert _rows(drive_file, "SELECT note FROM checkins") == []
-        assert _rows(drive_file, "SELECT name FROM people ORDER BY id") == [("Ann",), ("Ben",)]
+        assert drive_rows(drive_file, "SELECT note FROM checkins") == []
+        assert drive_rows(drive_file, "SELECT name FROM people ORDER BY id") == [("Ann",), ("Ben",)]
 
 
 def test_two_checkins_in_the_same_instant_one_is_refused_in_words(
@@ -96,11 +82,11 @@ def test_two_checkins_in_the_same_instant_one_is_refused_in_words(
         during_next_save(lambda: first.add_checkin(ann.id, 5, note="from the log"))
         with pytest.raises(browser_mode.SaveClashError, match="Not saved"):
             second.add_checkin(ann.id, 4, note="after the session")
-        assert _rows(drive_file, "SELECT note FROM checkins") == [("from the log",)]
+        assert drive_rows(drive_file, "SELECT note FROM checkins") == [("from the log",)]
         # The refused page now holds the file's version, not a row that is nowhere else.
         assert list(second.checkins_frame()["note"]) == ["from the log"]
         second.add_checkin(ann.id, 4, note="after the session")  # saving again works
-    notes = sorted(n for (n,) in _rows(drive_file, "SELECT note FROM checkins"))
+    notes = sorted(n for (n,) in drive_rows(drive_file, "SELECT note FROM checkins"))
     assert notes == ["after the session", "from the log"]
 
 
@@ -115,7 +101,7 @@ def test_a_change_with_the_same_size_and_time_is_still_seen(in_browser, drive_fi
         os.utime(drive_file, ns=(before.st_atime_ns, before.st_mtime_ns))
         assert drive_file.stat().st_size == before.st_size  # the case this test is about
         second.add_checkin(ann.id, 4, note="after the session")  # no clash: it saw the first
-    notes = sorted(n for (n,) in _rows(drive_file, "SELECT note FROM checkins"))
+    notes = sorted(n for (n,) in drive_rows(drive_file, "SELECT note FROM checkins"))
     assert notes == ["after the session", "from the log"]
 
 
