@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,7 @@ from conftest import (  # noqa: E402  (the browser tests' helpers: one way to st
     chromium_path,
     free_port,
     isolated_env,
+    stop_process,
     wait_for_http,
 )
 
@@ -71,17 +71,6 @@ def make_lab(clone: Path, port: int, home: Path) -> list[str]:
         f"--LabApp.workspaces_dir={home / 'lab-workspaces'}",
     ]
     return ["make", "-C", str(clone), "lab", f"LAB_ARGS={' '.join(options)}"]
-
-
-def stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Stop make and the JupyterLab it started (one process group)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def pip_install(clone: Path) -> float:
@@ -159,7 +148,7 @@ def first_start(work: Path, executable: str, shallow: bool) -> dict[str, float]:
                 done = time.monotonic()
                 browser.close()
         finally:
-            stop_group(server)
+            stop_process(server, group=True)  # make and its JupyterLab
     times.update(
         notebook_ready_s=done - started,
         browser_s=opened - started,

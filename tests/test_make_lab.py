@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -16,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.browser.conftest import stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -101,13 +102,7 @@ def _serve_and_check(command: str, user: str | None, tmp_path: Path) -> None:
             assert status == 200 and '"buildCheck": false' in page, "the build check is on"
             assert "Running as root is not recommended" not in log_text
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+            stop_process(process, group=True)  # bash, make and JupyterLab
 
 
 def _venv_ready() -> None:

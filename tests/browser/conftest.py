@@ -13,9 +13,11 @@ locally, but fail when ``CI=true``: a check that did not run is not a pass.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -189,15 +191,18 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout_s: float) 
     raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s ({last_error})")
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Terminate, then kill if it does not stop within 10 s."""
+def stop_process(process: subprocess.Popen[bytes], group: bool = False) -> None:
+    """Terminate, then kill if it does not stop within 10 s. ``group``: the process and
+    everything it started (a ``make`` and its JupyterLab, started with
+    ``start_new_session=True``)."""
     if process.poll() is not None:
         return
-    process.terminate()
+    signal_to = functools.partial(os.killpg, process.pid) if group else process.send_signal
+    signal_to(signal.SIGTERM)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        signal_to(signal.SIGKILL)
         process.wait(timeout=10)
 
 
